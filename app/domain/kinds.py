@@ -1,0 +1,104 @@
+"""Closed vocabularies shared by every layer: kinds of documents, payments, actions and channels."""
+
+from __future__ import annotations
+
+import enum
+
+
+class InvoiceKind(enum.StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class PaymentMethod(enum.StrEnum):
+    TRANSFER = "transfer"  # virement
+    CHEQUE = "cheque"
+    CARD = "card"
+    DIRECT_DEBIT = "direct_debit"  # prélèvement
+    LCR = "lcr"  # lettre de change relevé
+    CASH = "cash"  # espèces
+
+
+class Source(enum.StrEnum):
+    """Where a record came from; with its external key it makes re-imports idempotent."""
+
+    MANUAL = "manual"
+    CSV = "csv"
+    XLSX = "xlsx"
+    FEC = "fec"
+    FACTURX = "facturx"
+    UBL = "ubl"
+    BANK = "bank"
+    DEMO = "demo"
+
+
+class Language(enum.StrEnum):
+    FR = "fr"
+    EN = "en"
+
+
+class Channel(enum.StrEnum):
+    """How a ladder step reaches the client."""
+
+    EMAIL = "email"
+    LETTER = "letter"
+    PHONE = "phone"
+    REGISTERED_LETTER = "registered_letter"  # LRAR, the mise en demeure
+    JUDICIAL = "judicial"
+
+
+class OffsetBase(enum.StrEnum):
+    """What a ladder step's offset counts from."""
+
+    DUE_DATE = "due_date"
+    PREVIOUS_STEP = "previous_step"
+
+
+class Tone(enum.StrEnum):
+    COURTEOUS = "courteous"
+    FIRM = "firm"
+    FORMAL = "formal"
+
+
+class ActionKind(enum.StrEnum):
+    """Entries of the append-only history."""
+
+    REMINDER = "reminder"
+    LETTER = "letter"
+    CALL = "call"
+    FORMAL_NOTICE = "formal_notice"
+    PROMISE = "promise"
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_RESOLVED = "dispute_resolved"
+    PLAN = "plan"
+    NOTE = "note"
+    POSTPONED = "postponed"
+    SKIPPED = "skipped"
+    WRITE_OFF = "write_off"
+    AGENCY = "agency"
+    COURT = "court"
+    CORRECTION = "correction"
+
+
+class DisputeReason(enum.StrEnum):
+    PRICE = "price"
+    QUANTITY = "quantity"
+    QUALITY = "quality"
+    NOT_RECEIVED = "not_received"
+    ALREADY_PAID = "already_paid"
+    OTHER = "other"
+
+
+class DisputeOutcome(enum.StrEnum):
+    CREDIT_NOTE = "credit_note"
+    PAID = "paid"
+    REJECTED = "rejected"
+
+
+class CostKind(enum.StrEnum):
+    POSTAGE = "postage"
+    REGISTERED_LETTER = "registered_letter"
+    BAILIFF = "bailiff"
+    AGENCY_FEE = "agency_fee"
+    TIME = "time"
+    OTHER = "other"

@@ -1,0 +1,53 @@
+"""Numbers, money and dates shown the French way by default (Babel), following the current language."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, format_decimal
+
+from app.i18n import current_language
+
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def locale() -> str:
+    return _LOCALES.get(current_language(), "fr_FR")
+
+
+def format_cents(cents: int, currency: str = "EUR") -> str:
+    """``123456`` → ``1 234,56 €`` in French (Babel's spaces are non-breaking so amounts never wrap)."""
+    return format_currency(Decimal(cents).scaleb(-2), currency, locale=locale())
+
+
+def format_plain_cents(cents: int) -> str:
+    """``123456`` → ``1234,56``: for CSV files opened by a French spreadsheet (no grouping, no symbol)."""
+    text = f"{Decimal(cents).scaleb(-2):.2f}"
+    return text.replace(".", ",") if current_language() == "fr" else text
+
+
+def format_date(day: date) -> str:
+    """``23/11/2026`` in French, ``23/11/2026`` in British English too (day first, as users expect)."""
+    return day.strftime("%d/%m/%Y")
+
+
+def format_long_date(day: date) -> str:
+    """``23 novembre 2026`` in French; used in letters."""
+    return babel_format_date(day, format="long", locale=locale())
+
+
+def format_days(value: float | None) -> str:
+    """A number of days with one decimal, or an em dash when it cannot be computed."""
+    if value is None:
+        return "—"
+    unit = "j" if current_language() == "fr" else "d"
+    return format_decimal(round(value, 1), format="#,##0.0", locale=locale()) + f"\u00a0{unit}"
+
+
+def format_percent(value: float | None) -> str:
+    """A percentage (given 0–100) with one decimal, or an em dash."""
+    if value is None:
+        return "—"
+    return format_decimal(round(value, 1), format="#,##0.0", locale=locale()) + "\u00a0%"

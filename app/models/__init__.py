@@ -1,0 +1,17 @@
+"""SQLAlchemy models of a dossier file, its engine, migrations and backups."""
+
+from app.models.base import Base, Cents
+from app.models.cases import Dispute, Instalment, PaymentPlan, Promise, dispute_invoices, plan_invoices, promise_invoices
+from app.models.clients import Client, Contact, Segment
+from app.models.company import Company, Setting
+from app.models.history import Action, RecoveryCost, StoredDocument, action_invoices
+from app.models.invoices import Allocation, Invoice, Payment
+from app.models.ladders import Ladder, LadderStep
+from app.models.rates import LegalRate
+
+__all__ = [
+    "Action", "Allocation", "Base", "Cents", "Client", "Company", "Contact", "Dispute", "Instalment",
+    "Invoice", "Ladder", "LadderStep", "LegalRate", "Payment", "PaymentPlan", "Promise", "RecoveryCost",
+    "Segment", "Setting", "StoredDocument", "action_invoices", "dispute_invoices", "plan_invoices",
+    "promise_invoices",
+]

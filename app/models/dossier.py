@@ -1,0 +1,266 @@
+"""A dossier file: create, open (checks, lock, migrations), transactions, online backups with rotation."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+
+from app.errors import DossierCorrupt, DossierNotFound, DossierReadOnly, DossierTooNew, NotADossier
+from app.i18n import _
+from app.models.lock import WriteLock
+from app.paths import backups_dir
+
+SUFFIX = ".encaisse"
+BACKUPS_KEPT = 10
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _alembic_config(connection: Any = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on ``path`` with the dossier pragmas; WAL is set once, when the file is created."""
+    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+@dataclass
+class Dossier:
+    """An open dossier file. Every use case takes one ``transaction()``: all of it is written, or nothing."""
+
+    path: Path
+    engine: Engine
+    read_only: bool = False
+    migrated_from: str | None = None
+    _lock: WriteLock | None = field(default=None, repr=False)
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction, committed on success and rolled back on any error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            if "readonly" in str(exc).replace(" ", "").lower():
+                raise DossierReadOnly(_("{path} is open read-only.").format(path=self.path)) from exc
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries only (never committed)."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def create_dossier(path: Path) -> Dossier:
+    """Create an empty dossier at ``path`` with the whole schema; refuses to overwrite a file."""
+    path = path.resolve()
+    if path.exists():
+        raise NotADossier(_("{path} already exists; choose another name.").format(path=path))
+    if not path.parent.is_dir():
+        raise DossierNotFound(_("Folder {folder} does not exist.").format(folder=path.parent))
+    lock = WriteLock(path)
+    lock.acquire()
+    engine = make_engine(path)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        _upgrade(connection)
+    return Dossier(path, engine, _lock=lock)
+
+
+def open_dossier(path: Path, *, read_only: bool = False) -> Dossier:
+    """Open an existing dossier: check it, lock it for writing, back it up and migrate it if older.
+
+    Raises a DossierError subclass with a message naming the file on any problem; the file is then
+    left exactly as it was.
+    """
+    path = path.resolve()
+    _check_is_sqlite(path)
+    lock = None
+    if not read_only:
+        lock = WriteLock(path)
+        lock.acquire()
+    try:
+        engine = make_engine(path, read_only=read_only)
+        revision = _check_schema(engine, path)
+        migrated_from = None
+        if revision != head_revision():
+            if read_only:
+                raise DossierReadOnly(
+                    _("{path} was made by an older Encaisse and must be upgraded; open it for writing once.")
+                    .format(path=path)
+                )
+            backup_file(path, reason="migration")
+            with engine.begin() as connection:
+                _upgrade(connection)
+            migrated_from = revision
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return Dossier(path, engine, read_only=read_only, migrated_from=migrated_from, _lock=lock)
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if not path.is_file():
+        raise DossierNotFound(_("{path}: no such file.").format(path=path))
+    with path.open("rb") as handle:
+        if handle.read(16) != _SQLITE_HEADER:
+            raise NotADossier(_("{path} is not an Encaisse dossier.").format(path=path))
+
+
+def _check_schema(engine: Engine, path: Path) -> str:
+    """Run SQLite's quick check and read the schema revision; refuse a file this program does not know."""
+    try:
+        with engine.connect() as connection:
+            verdict = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+            if verdict != "ok":
+                raise DossierCorrupt(_("{path} is damaged: {detail}").format(path=path, detail=verdict))
+            revision = MigrationContext.configure(connection).get_current_revision()
+    except DatabaseError as exc:
+        raise DossierCorrupt(_("{path} is damaged: {detail}").format(path=path, detail=exc.orig)) from exc
+    if revision is None:
+        raise NotADossier(_("{path} is not an Encaisse dossier.").format(path=path))
+    if revision not in known_revisions():
+        raise DossierTooNew(
+            _("{path} was written by a newer version of Encaisse; please update Encaisse to open it.").format(
+                path=path
+            )
+        )
+    return revision
+
+
+def _upgrade(connection: Any) -> None:
+    command.upgrade(_alembic_config(connection), "head")
+
+
+def inspect_file(path: Path) -> tuple[str, list[str]]:
+    """Schema revision and integrity problems of a dossier, read-only, without migrating it."""
+    path = path.resolve()
+    _check_is_sqlite(path)
+    engine = make_engine(path, read_only=True)
+    try:
+        return _check_schema(engine, path), integrity_report(engine)
+    finally:
+        engine.dispose()
+
+
+def integrity_report(engine: Engine) -> list[str]:
+    """SQLite's full integrity check plus foreign keys: an empty list means the file is sound."""
+    with engine.connect() as connection:
+        problems = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
+        problems += [
+            f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+            for row in connection.exec_driver_sql("PRAGMA foreign_key_check")
+        ]
+    return problems
+
+
+def backup_folder(path: Path) -> Path:
+    """Backups of one dossier live together, named after it and its absolute path."""
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    folder = backups_dir() / f"{path.stem}-{digest}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def backup_file(path: Path, *, reason: str, now: datetime | None = None) -> Path:
+    """Copy a dossier with SQLite's online backup API (safe while open) and keep the newest ten."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_folder(path) / f"{path.stem}-{stamp}-{reason}{SUFFIX}"
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            source.backup(destination)
+    finally:
+        source.close()
+        destination.close()
+    _rotate(backup_folder(path))
+    return target
+
+
+def list_backups(path: Path) -> list[Path]:
+    """Backups of ``path``, newest first."""
+    return sorted(backup_folder(path).glob(f"*{SUFFIX}"), reverse=True)
+
+
+def _rotate(folder: Path) -> None:
+    for old in sorted(folder.glob(f"*{SUFFIX}"), reverse=True)[BACKUPS_KEPT:]:
+        old.unlink()
+
+
+def restore_backup(backup: Path, path: Path) -> None:
+    """Replace ``path`` (closed) by ``backup``, after keeping a copy of what it replaces."""
+    if path.exists():
+        backup_file(path, reason="before-restore")
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    destination = sqlite3.connect(path)
+    try:
+        with destination:
+            source.backup(destination)
+    finally:
+        source.close()
+        destination.close()
+
+
+def execute(dossier: Dossier, sql: str) -> Any:
+    """Run one read-only SQL statement (used by checks and benchmarks)."""
+    with dossier.engine.connect() as connection:
+        return connection.execute(text(sql)).all()

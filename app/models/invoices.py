@@ -1,0 +1,97 @@
+"""Invoices and credit notes, payments, and the allocations that settle one with the other."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.domain.kinds import InvoiceKind, PaymentMethod, Source
+from app.domain.records import SettlementKind
+from app.models.base import Base, Cents, str_enum
+
+
+class Invoice(Base):
+    """An invoice or a credit note issued to a client. Its open amount and status are derived."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint("amount_incl_cents > 0", name="amount_positive"),
+        CheckConstraint("amount_excl_cents >= 0", name="excl_not_negative"),
+        CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+        UniqueConstraint("source", "external_key", name="uq_invoices_source_external_key"),
+        # Serves aging and the DSO series: every as-of computation scans by issue date.
+        Index("ix_invoices_kind_issue", "kind", "issue_date"),
+        Index("ix_invoices_client_due", "client_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[InvoiceKind] = mapped_column(str_enum(InvoiceKind, "invoice_kind"), default=InvoiceKind.INVOICE)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    issue_date: Mapped[date]
+    due_date: Mapped[date]
+    amount_excl_cents: Mapped[int] = mapped_column(Cents)
+    amount_incl_cents: Mapped[int] = mapped_column(Cents)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    source: Mapped[Source] = mapped_column(str_enum(Source, "invoice_source"), default=Source.MANUAL)
+    external_key: Mapped[str | None] = mapped_column(String(120))
+    original_document_id: Mapped[int | None] = mapped_column(ForeignKey("stored_documents.id"))
+    no_reminder: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Payment(Base):
+    """Cash received from a client; what no allocation absorbs stays visible as unallocated."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        UniqueConstraint("source", "external_key", name="uq_payments_source_external_key"),
+        Index("ix_payments_client_received", "client_id", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    received_on: Mapped[date]
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    method: Mapped[PaymentMethod] = mapped_column(
+        str_enum(PaymentMethod, "payment_method"), default=PaymentMethod.TRANSFER
+    )
+    bank_reference: Mapped[str] = mapped_column(String(120), default="")
+    source: Mapped[Source] = mapped_column(str_enum(Source, "payment_source"), default=Source.MANUAL)
+    external_key: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Allocation(Base):
+    """Settles part of an invoice from a payment, a credit note, or a write-off.
+
+    The sums an allocation may reach are checked twice: by the service before writing (to say why)
+    and by triggers created in the first migration (so that no path can store an over-allocation).
+    """
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint(
+            "(kind = 'payment' AND payment_id IS NOT NULL AND credit_note_id IS NULL)"
+            " OR (kind = 'credit_note' AND credit_note_id IS NOT NULL AND payment_id IS NULL)"
+            " OR (kind = 'write_off' AND payment_id IS NULL AND credit_note_id IS NULL)",
+            name="one_source",
+        ),
+        # Covering index: open amounts as of a date sum allocations per invoice up to that date.
+        Index("ix_allocations_invoice_on", "invoice_id", "on_date", "amount_cents"),
+        Index("ix_allocations_on_date", "on_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    kind: Mapped[SettlementKind] = mapped_column(str_enum(SettlementKind, "settlement_kind"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    on_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200), default="")
