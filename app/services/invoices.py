@@ -1,0 +1,158 @@
+"""Invoice and credit-note use cases: add, edit, and the paged, filtered, sorted invoice list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain import status as invoice_status
+from app.domain.kinds import InvoiceKind, Source
+from app.domain.records import InvoiceFacts
+from app.i18n import _
+from app.models import Allocation, Client, Invoice
+from app.services.dto import InvoiceInput, InvoicePage, InvoiceQuery, InvoiceRow, Problem
+from app.services.queries import invoice_facts, settled_by_invoice
+from app.services.validation import (
+    ValidationFailed,
+    collect,
+    due_date_problem,
+    positive_cents_problem,
+    required_problem,
+)
+from app.services.workspace import Workspace
+
+_FAR_FUTURE = date(9999, 12, 31)
+
+
+def check_invoice(data: InvoiceInput) -> list[Problem]:
+    """Problems of an invoice form, each naming its InvoiceInput field."""
+    return collect(
+        required_problem("number", data.number, _("The invoice number")),
+        positive_cents_problem("amount_incl_cents", data.amount_incl_cents, _("The amount incl. tax")),
+        None if data.amount_incl_cents <= 0 or 0 <= data.amount_excl_cents <= data.amount_incl_cents else Problem(
+            "amount_excl_cents", _("The amount excl. tax must be between zero and the amount incl. tax.")),
+        due_date_problem("due_date", data.issue_date, data.due_date),
+    )
+
+
+def _check_in_session(session: Session, data: InvoiceInput, invoice_id: int | None) -> None:
+    problems: list[Problem] = []
+    if session.get(Client, data.client_id) is None:
+        problems.append(Problem("client_id", _("Client #{id} does not exist.").format(id=data.client_id)))
+    existing = session.scalar(select(Invoice.id).where(Invoice.number == data.number))
+    if existing is not None and existing != invoice_id:
+        problems.append(Problem("number", _("Number {number} is already used.").format(number=data.number)))
+    if invoice_id is not None:
+        allocated = session.scalar(
+            select(func.coalesce(func.sum(Allocation.amount_cents), 0)).where(
+                or_(Allocation.invoice_id == invoice_id, Allocation.credit_note_id == invoice_id))
+        ) or 0
+        if data.amount_incl_cents < allocated:
+            problems.append(Problem("amount_incl_cents", _(
+                "The amount cannot be less than what is already settled on it."
+            )))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def add_invoice(ws: Workspace, data: InvoiceInput, *, source: Source = Source.MANUAL,
+                external_key: str | None = None) -> int:
+    """Create an invoice or a credit note; returns its id. Writes nothing on bad input."""
+    problems = check_invoice(data)
+    if problems:
+        raise ValidationFailed(problems)
+    with ws.dossier.transaction() as session:
+        _check_in_session(session, data, None)
+        invoice = Invoice(**asdict(data), source=source, external_key=external_key)
+        session.add(invoice)
+        session.flush()
+        return invoice.id
+
+
+def edit_invoice(ws: Workspace, invoice_id: int, data: InvoiceInput) -> None:
+    problems = check_invoice(data)
+    if problems:
+        raise ValidationFailed(problems)
+    with ws.dossier.transaction() as session:
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise ValidationFailed([Problem("", _("Invoice #{id} does not exist.").format(id=invoice_id))])
+        _check_in_session(session, data, invoice_id)
+        for key, value in asdict(data).items():
+            setattr(invoice, key, value)
+
+
+def set_no_reminder(ws: Workspace, invoice_id: int, no_reminder: bool) -> None:
+    with ws.dossier.transaction() as session:
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise ValidationFailed([Problem("", _("Invoice #{id} does not exist.").format(id=invoice_id))])
+        invoice.no_reminder = no_reminder
+
+
+def query_invoices(ws: Workspace, query: InvoiceQuery) -> InvoicePage:
+    """One page of invoices issued on or before ``query.as_of``, filtered and sorted in the database."""
+    with ws.dossier.reading() as session:
+        needs_open = query.only_open or query.sort in ("open", "days_past_due")
+        statement, open_column = _base(query, needs_open)
+        total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        ordered = statement.order_by(*_order(query, open_column)).offset(query.offset).limit(query.limit)
+        rows = session.execute(ordered).all()
+        facts = {fact.invoice_id: fact for fact in invoice_facts(session, ids=[row.id for row in rows])}
+        page = tuple(_row(row, facts[row.id], query.as_of) for row in rows)
+    return InvoicePage(query, total, page)
+
+
+def _base(query: InvoiceQuery, needs_open: bool) -> tuple[Select[tuple[object, ...]], ColumnElement[int] | None]:
+    statement = (
+        select(Invoice.id, Invoice.number, Invoice.kind, Invoice.client_id, Client.name.label("client_name"),
+               Invoice.issue_date, Invoice.due_date, Invoice.amount_incl_cents, Invoice.no_reminder)
+        .join(Client, Client.id == Invoice.client_id)
+        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.issue_date <= query.as_of)
+    )
+    for word in query.text.split():
+        pattern = f"%{word}%"
+        statement = statement.where(or_(Invoice.number.ilike(pattern), Client.name.ilike(pattern)))
+    if query.client_id is not None:
+        statement = statement.where(Invoice.client_id == query.client_id)
+    open_column: ColumnElement[int] | None = None
+    if needs_open:
+        # Only computed when the filter or the sort needs it: it sums every allocation of the dossier.
+        settled = settled_by_invoice(query.as_of)
+        open_column = Invoice.amount_incl_cents - func.coalesce(settled.c.settled, 0)
+        statement = statement.outerjoin(settled, settled.c.invoice_id == Invoice.id)
+        if query.only_open:
+            statement = statement.where(open_column > 0)
+    return statement, open_column
+
+
+def _order(query: InvoiceQuery, open_column: ColumnElement[int] | None) -> list[ColumnElement[object]]:
+    keys: dict[str, ColumnElement[object]] = {
+        "number": Invoice.number, "client": Client.name, "issue_date": Invoice.issue_date,
+        "due_date": Invoice.due_date, "amount": Invoice.amount_incl_cents,
+    }
+    if open_column is not None:
+        keys["open"] = open_column
+        # Most days past due = earliest due date among open, past-due invoices; the rest after.
+        keys["days_past_due"] = case(
+            (and_(open_column > 0, Invoice.due_date < query.as_of), Invoice.due_date), else_=_FAR_FUTURE
+        )
+    key = keys.get(query.sort, Invoice.due_date)
+    descending = not query.descending if query.sort == "days_past_due" else query.descending
+    return [key.desc() if descending else key.asc(), Invoice.id.desc() if descending else Invoice.id.asc()]
+
+
+def _row(row: Row[Any], facts: InvoiceFacts, as_of: date) -> InvoiceRow:
+    status = invoice_status.status(facts, as_of)
+    assert status is not None  # the query only returns invoices issued on or before as_of
+    return InvoiceRow(
+        id=row.id, number=row.number, kind=InvoiceKind(row.kind), client_id=row.client_id,
+        client_name=row.client_name, issue_date=row.issue_date, due_date=row.due_date,
+        amount_incl_cents=row.amount_incl_cents, open_cents=invoice_status.open_cents(facts, as_of),
+        status=status, days_past_due=invoice_status.days_past_due(facts, as_of),
+        no_reminder=row.no_reminder,
+    )

@@ -1,0 +1,195 @@
+"""Figures as of a date: the aged balance, monthly receivable flows, the DSO series and the key figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from app.domain import aging, dso, kpis
+from app.domain.kinds import InvoiceKind
+from app.domain.periods import Period, add_months, month_ends, month_start
+from app.domain.records import MonthFigures, OpenItem, PaymentFacts, PromiseFacts
+from app.models import Allocation, Client, Invoice, Payment, Promise
+from app.services.dto import AgingLine, AgingReport, DsoPointView, KpiReport
+from app.services.kpi_labels import kpi_view
+from app.services.queries import disputed_invoice_ids, invoice_facts, open_invoices, unallocated_credit_by_client
+from app.services.settings import AGING_LIMITS, DSO_WINDOW_MONTHS, PROMISE_GRACE_DAYS, read_setting
+from app.services.workspace import Workspace
+
+
+def open_items(session: Session, as_of: date) -> list[OpenItem]:
+    """Every invoice open on ``as_of`` with its due date and whether it is disputed then."""
+    disputed = disputed_invoice_ids(session, as_of)
+    return [
+        OpenItem(client_id, due_date, int(open_cents), invoice_id in disputed)
+        for invoice_id, client_id, due_date, open_cents in session.execute(open_invoices(as_of))
+    ]
+
+
+def aged_balance(ws: Workspace, as_of: date, limits: Sequence[int] | None = None) -> AgingReport:
+    """The balance âgée per client on ``as_of``, with disputed amounts and unallocated credits apart."""
+    with ws.dossier.reading() as session:
+        bucket_limits = aging.BucketLimits(tuple(limits or read_setting(session, AGING_LIMITS)))
+        balance = aging.aged_balance(open_items(session, as_of), as_of, bucket_limits)
+        credits = unallocated_credit_by_client(session, as_of)
+        wanted = {row.client_id for row in balance.rows} | set(credits)
+        names = {
+            client_id: (code, name)
+            for client_id, code, name in session.execute(select(Client.id, Client.account_code, Client.name))
+            if client_id in wanted
+        }
+    return _report(balance, credits, names)
+
+
+def _report(balance: aging.AgedBalance, credits: dict[int, int],
+            names: dict[int, tuple[str, str]]) -> AgingReport:
+    empty = (0,) * balance.limits.count
+    rows = {row.client_id: row for row in balance.rows}
+    # Clients with only credits (overpaid) still appear: they lower the net total and must be seen.
+    order = [row.client_id for row in balance.rows] + sorted(set(credits) - set(rows))
+    lines = []
+    for client_id in order:
+        assert client_id is not None
+        row = rows.get(client_id) or aging.AgingRow(client_id, empty, 0, 0)
+        code, name = names[client_id]
+        credit = credits.get(client_id, 0)
+        lines.append(AgingLine(client_id, code, name, row.buckets, row.total_cents, row.disputed_cents, credit,
+                               row.total_cents - credit))
+    total_credit = sum(credits.values())
+    totals = balance.totals
+    return AgingReport(
+        balance.as_of, tuple(aging.bucket_bounds(balance.limits)), tuple(lines),
+        AgingLine(None, "", "", totals.buckets, totals.total_cents, totals.disputed_cents, total_credit,
+                  totals.total_cents - total_credit),
+    )
+
+
+def _by_month(session: Session, column: object, amount: object, *conditions: object) -> dict[tuple[int, int], int]:
+    statement = (
+        select(extract("year", column), extract("month", column), func.sum(amount))  # type: ignore[arg-type]
+        .where(*conditions)  # type: ignore[arg-type]
+        .group_by(extract("year", column), extract("month", column))  # type: ignore[arg-type]
+    )
+    return {(int(year), int(month)): int(total) for year, month, total in session.execute(statement)}
+
+
+def month_figures(session: Session, as_of: date, count: int, current_cents: int) -> list[MonthFigures]:
+    """The last ``count`` months up to ``as_of``: sales, and receivables at each month end.
+
+    Receivables at a date = invoices issued by then − everything settled by then (allocations are
+    never dated before their invoice). ``current_cents`` (not yet due) is only known for ``as_of``
+    itself; earlier months carry 0 and their best possible DSO is not reported.
+    """
+    invoiced = _by_month(session, Invoice.issue_date, Invoice.amount_incl_cents,
+                         Invoice.kind == InvoiceKind.INVOICE, Invoice.issue_date <= as_of)
+    credited = _by_month(session, Invoice.issue_date, Invoice.amount_incl_cents,
+                         Invoice.kind == InvoiceKind.CREDIT_NOTE, Invoice.issue_date <= as_of)
+    settled = _by_month(session, Allocation.on_date, Allocation.amount_cents, Allocation.on_date <= as_of)
+    ends = month_ends(as_of, count)
+    first = (ends[0].year, ends[0].month)
+    cumulative = sum(v for k, v in invoiced.items() if k < first) - sum(v for k, v in settled.items() if k < first)
+    figures = []
+    for end in ends:
+        key = (end.year, end.month)
+        cumulative += invoiced.get(key, 0) - settled.get(key, 0)
+        figures.append(MonthFigures(end, (end - month_start(end)).days + 1,
+                                    invoiced.get(key, 0) - credited.get(key, 0), cumulative,
+                                    current_cents if end == as_of else 0))
+    return figures
+
+
+def dso_series(ws: Workspace, as_of: date, months: int = 24) -> list[DsoPointView]:
+    """Monthly DSO (accounting and countback) over ``months`` months; best possible DSO for the last one."""
+    with ws.dossier.reading() as session:
+        window = int(read_setting(session, DSO_WINDOW_MONTHS))
+        current = _current_cents(session, as_of)
+        # Countback needs history before the first month shown: it walks back until receivables are used up.
+        figures = month_figures(session, as_of, months + 12, current)
+    points = dso.dso_series(figures, window)[-months:]
+    return [DsoPointView(p.month_end, p.accounting, p.countback,
+                         p.best_possible if p.month_end == as_of else None) for p in points]
+
+
+def _current_cents(session: Session, as_of: date) -> int:
+    return sum(item.open_cents for item in open_items(session, as_of) if item.due_date >= as_of)
+
+
+def kpi_period(session: Session, as_of: date) -> Period:
+    """The DSO window ending on ``as_of``: the last ``dso.window_months`` months, as_of included."""
+    months = int(read_setting(session, DSO_WINDOW_MONTHS))
+    return Period(add_months(as_of, -months) + timedelta(days=1), as_of)
+
+
+def key_figures(ws: Workspace, as_of: date) -> KpiReport:
+    """The dashboard's figures on ``as_of`` over the DSO window, each with its formula."""
+    with ws.dossier.reading() as session:
+        period = kpi_period(session, as_of)
+        items = open_items(session, as_of)
+        begin = _receivables(session, period.start - timedelta(days=1))
+        sales = _sales(session, period)
+        collected = _collected(session, period)
+        facts = invoice_facts(session, ids=_active_invoice_ids(session, period))
+        issued = [fact for fact in facts if fact.issue_date in period]
+        promises, payments = _promises(session), _payments(session, as_of)
+        grace = int(read_setting(session, PROMISE_GRACE_DAYS))
+        figures = month_figures(session, as_of, 36, 0)
+    total = sum(item.open_cents for item in items)
+    current = sum(item.open_cents for item in items if item.due_date >= as_of)
+    values = {
+        "receivables": total,
+        "overdue": total - current,
+        "overdue_rate": kpis.overdue_rate(items, as_of),
+        "dso_accounting": dso.dso_accounting(total, sales, period.days),
+        "dso_countback": dso.dso_countback(figures),
+        "best_possible_dso": dso.best_possible_dso(current, sales, period.days),
+        "cei": kpis.cei(begin, sales, total, current),
+        "average_days_late": kpis.average_days_late(facts, period),
+        "collection_rate": kpis.collection_rate(begin, sales, collected),
+        "dispute_rate": kpis.dispute_rate(issued, period),
+        "promise_kept_rate": kpis.promise_kept_rate(promises, payments, as_of, grace),
+        "write_off_rate": kpis.write_off_rate(facts, period),
+    }
+    return KpiReport(as_of, tuple(kpi_view(key, value, period) for key, value in values.items()))
+
+
+def _active_invoice_ids(session: Session, period: Period) -> set[int]:
+    """Invoices issued or settled during the period: the only ones the period's rates look at."""
+    issued = select(Invoice.id).where(Invoice.kind == InvoiceKind.INVOICE,
+                                      Invoice.issue_date.between(period.start, period.end))
+    settled = select(Allocation.invoice_id).where(Allocation.on_date.between(period.start, period.end))
+    return set(session.scalars(issued)) | set(session.scalars(settled))
+
+
+def _receivables(session: Session, day: date) -> int:
+    return sum(int(open_cents) for *_rest, open_cents in session.execute(open_invoices(day)))
+
+
+def _sales(session: Session, period: Period) -> int:
+    signed = func.sum(Invoice.amount_incl_cents)
+    total = 0
+    for kind, sign in ((InvoiceKind.INVOICE, 1), (InvoiceKind.CREDIT_NOTE, -1)):
+        total += sign * int(session.scalar(select(func.coalesce(signed, 0)).where(
+            Invoice.kind == kind, Invoice.issue_date.between(period.start, period.end))) or 0)
+    return total
+
+
+def _collected(session: Session, period: Period) -> int:
+    """Payments and credit notes applied to invoices during the period (write-offs are not collected)."""
+    statement = select(func.coalesce(func.sum(Allocation.amount_cents), 0)).where(
+        Allocation.on_date.between(period.start, period.end), Allocation.kind != "write_off")
+    return int(session.scalar(statement) or 0)
+
+
+def _promises(session: Session) -> list[PromiseFacts]:
+    rows = session.execute(select(Promise.client_id, Promise.made_on, Promise.promised_on, Promise.amount_cents))
+    return [PromiseFacts(*row) for row in rows]
+
+
+def _payments(session: Session, as_of: date) -> list[PaymentFacts]:
+    promised_clients = select(Promise.client_id).distinct()
+    rows = session.execute(select(Payment.client_id, Payment.received_on, Payment.amount_cents).where(
+        Payment.received_on <= as_of, Payment.client_id.in_(promised_clients)))
+    return [PaymentFacts(client_id, received_on, cents) for client_id, received_on, cents in rows]

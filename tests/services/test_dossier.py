@@ -1,0 +1,132 @@
+"""Dossier files: creation, schema migration of an older file, refusals, the write lock, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine
+
+from app.errors import DossierCorrupt, DossierLocked, DossierNotFound, DossierReadOnly, DossierTooNew, NotADossier
+from app.models.dossier import _alembic_config, head_revision, list_backups
+from app.services import clients, recent
+from app.services.dto import ClientInput
+from app.services.validation import ValidationFailed
+from app.services.workspace import Workspace, check_dossier, create_workspace, open_workspace
+from tests.conftest import COMPANY
+
+
+def test_new_dossier_has_company_ladders_and_rates(workspace: Workspace) -> None:
+    info = workspace.info()
+    assert info.company.legal_name == "Atelier Test SARL"
+    assert info.company.siren == "732829320"
+    rows = sqlite3.connect(workspace.path).execute(
+        "SELECT (SELECT count(*) FROM ladders), (SELECT count(*) FROM segments),"
+        " (SELECT ecb_mro_bp FROM legal_rates WHERE semester_start = '2026-01-01')").fetchone()
+    assert rows == (3, 3, 215)
+    assert check_dossier(workspace.path).ok
+
+
+def test_invalid_company_creates_no_file(tmp_path: Path) -> None:
+    bad = COMPANY.__class__(legal_name="X", siren="123456789", iban="FR76 0000")
+    with pytest.raises(ValidationFailed) as caught:
+        create_workspace(tmp_path / "bad.encaisse", bad)
+    assert {problem.field for problem in caught.value.problems} == {"siren", "iban"}
+    assert not (tmp_path / "bad.encaisse").exists()
+
+
+def test_older_file_is_backed_up_then_upgraded_keeping_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.encaisse"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0001")
+        connection.exec_driver_sql("INSERT INTO company (id, legal_name, legal_form, siren, siret, vat_number,"
+                                   " address_line1, address_line2, postcode, city, country, email, phone, iban,"
+                                   " bic, signatory_name, signatory_title, payment_terms_days, currency)"
+                                   " VALUES (1, 'Ancienne SA', '', '', '', '', '', '', '', '', 'FR', '', '', '',"
+                                   " '', '', '', 30, 'EUR')")
+    engine.dispose()
+    ws = open_workspace(path)
+    try:
+        assert ws.dossier.migrated_from == "0001"
+        assert ws.info().company.legal_name == "Ancienne SA"
+        assert check_dossier(path).revision == head_revision()
+        assert any("migration" in backup.name for backup in list_backups(path))
+    finally:
+        ws.close()
+
+
+def test_newer_schema_is_refused_and_left_untouched(workspace: Workspace) -> None:
+    path = workspace.path
+    workspace.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = path.read_bytes()
+    with pytest.raises(DossierTooNew, match="newer version"):
+        open_workspace(path)
+    assert path.read_bytes() == before
+
+
+def test_files_that_are_not_dossiers_get_a_clear_refusal(tmp_path: Path) -> None:
+    with pytest.raises(DossierNotFound, match="missing.encaisse"):
+        open_workspace(tmp_path / "missing.encaisse")
+    text_file = tmp_path / "notes.encaisse"
+    text_file.write_text("bonjour", encoding="utf-8")
+    with pytest.raises(NotADossier, match="notes.encaisse"):
+        open_workspace(text_file)
+    other_db = tmp_path / "other.encaisse"
+    sqlite3.connect(other_db).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(NotADossier):
+        open_workspace(other_db)
+
+
+def test_damaged_file_is_reported(workspace: Workspace) -> None:
+    path = workspace.path
+    workspace.close()
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # overwrite the second page
+    path.write_bytes(bytes(data))
+    with pytest.raises((DossierCorrupt, NotADossier)):
+        open_workspace(path)
+
+
+def test_second_writer_is_refused_and_read_only_works(workspace: Workspace) -> None:
+    with pytest.raises(DossierLocked, match="already open"):
+        open_workspace(workspace.path)
+    reader = open_workspace(workspace.path, read_only=True)
+    try:
+        assert reader.info().company.legal_name == "Atelier Test SARL"
+        with pytest.raises(DossierReadOnly):
+            clients.add_client(reader, ClientInput(account_code="C1", name="Client"))
+    finally:
+        reader.close()
+
+
+def test_lock_is_released_on_close(workspace: Workspace) -> None:
+    path = workspace.path
+    workspace.close()
+    again = open_workspace(path)
+    again.close()
+
+
+def test_backups_rotate(workspace: Workspace) -> None:
+    path = workspace.path
+    workspace.close()
+    for _ in range(12):
+        open_workspace(path).close()
+    backups = list_backups(path)
+    assert len(backups) == 10
+    assert sqlite3.connect(backups[0]).execute("SELECT legal_name FROM company").fetchone() == ("Atelier Test SARL",)
+
+
+def test_recent_list_keeps_most_recent_first(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.encaisse", tmp_path / "b.encaisse"
+    first.write_bytes(b"")
+    recent.remember(first, "A")
+    recent.remember(second, "B")
+    recent.remember(first, "A")
+    entries = recent.recent_dossiers()
+    assert [entry.name for entry in entries] == ["A", "B"]
+    assert entries[0].exists and not entries[1].exists
