@@ -107,8 +107,8 @@ def query_invoices(ws: Workspace, query: InvoiceQuery) -> InvoicePage:
     return InvoicePage(query, total, page)
 
 
-def _base(query: InvoiceQuery, needs_open: bool) -> tuple[Select[tuple[object, ...]], ColumnElement[int] | None]:
-    statement = (
+def _base(query: InvoiceQuery, needs_open: bool) -> tuple[Select[*tuple[Any, ...]], ColumnElement[int] | None]:
+    statement: Select[*tuple[Any, ...]] = (
         select(Invoice.id, Invoice.number, Invoice.kind, Invoice.client_id, Client.name.label("client_name"),
                Invoice.issue_date, Invoice.due_date, Invoice.amount_incl_cents, Invoice.no_reminder)
         .join(Client, Client.id == Invoice.client_id)
@@ -130,8 +130,8 @@ def _base(query: InvoiceQuery, needs_open: bool) -> tuple[Select[tuple[object, .
     return statement, open_column
 
 
-def _order(query: InvoiceQuery, open_column: ColumnElement[int] | None) -> list[ColumnElement[object]]:
-    keys: dict[str, ColumnElement[object]] = {
+def _order(query: InvoiceQuery, open_column: ColumnElement[int] | None) -> list[ColumnElement[Any]]:
+    keys: dict[str, Any] = {
         "number": Invoice.number, "client": Client.name, "issue_date": Invoice.issue_date,
         "due_date": Invoice.due_date, "amount": Invoice.amount_incl_cents,
     }

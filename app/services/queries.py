@@ -28,7 +28,7 @@ def settled_by_invoice(as_of: date) -> Subquery:
     )
 
 
-def open_invoices(as_of: date) -> Select[tuple[int, int, date, int]]:
+def open_invoices(as_of: date) -> Select[int, int, date, int]:
     """(invoice id, client id, due date, open cents) of every invoice issued and still open on ``as_of``."""
     settled = settled_by_invoice(as_of)
     open_cents = (Invoice.amount_incl_cents - func.coalesce(settled.c.settled, 0)).label("open_cents")
@@ -59,7 +59,7 @@ def unallocated_credit_by_client(session: Session, as_of: date) -> dict[int, int
     return {client: cents for client, cents in credits.items() if cents}
 
 
-def _unallocated_payments(as_of: date) -> Select[tuple[int, int]]:
+def _unallocated_payments(as_of: date) -> Select[int, int]:
     used = (
         select(Allocation.payment_id, func.sum(Allocation.amount_cents).label("used"))
         .where(Allocation.on_date <= as_of, Allocation.payment_id.is_not(None))
@@ -75,7 +75,7 @@ def _unallocated_payments(as_of: date) -> Select[tuple[int, int]]:
     )
 
 
-def _unallocated_credit_notes(as_of: date) -> Select[tuple[int, int]]:
+def _unallocated_credit_notes(as_of: date) -> Select[int, int]:
     used = (
         select(Allocation.credit_note_id, func.sum(Allocation.amount_cents).label("used"))
         .where(Allocation.on_date <= as_of, Allocation.credit_note_id.is_not(None))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain import aging, dso, kpis
 from app.domain.kinds import InvoiceKind
@@ -67,12 +67,10 @@ def _report(balance: aging.AgedBalance, credits: dict[int, int],
     )
 
 
-def _by_month(session: Session, column: object, amount: object, *conditions: object) -> dict[tuple[int, int], int]:
-    statement = (
-        select(extract("year", column), extract("month", column), func.sum(amount))  # type: ignore[arg-type]
-        .where(*conditions)  # type: ignore[arg-type]
-        .group_by(extract("year", column), extract("month", column))  # type: ignore[arg-type]
-    )
+def _by_month(session: Session, column: InstrumentedAttribute[date], amount: InstrumentedAttribute[int],
+              *conditions: ColumnElement[bool]) -> dict[tuple[int, int], int]:
+    year, month = extract("year", column), extract("month", column)
+    statement = select(year, month, func.sum(amount)).where(*conditions).group_by(year, month)
     return {(int(year), int(month)): int(total) for year, month, total in session.execute(statement)}
 
 
@@ -164,7 +162,7 @@ def _active_invoice_ids(session: Session, period: Period) -> set[int]:
 
 
 def _receivables(session: Session, day: date) -> int:
-    return sum(int(open_cents) for *_rest, open_cents in session.execute(open_invoices(day)))
+    return sum(int(row.open_cents) for row in session.execute(open_invoices(day)))
 
 
 def _sales(session: Session, period: Period) -> int:

@@ -70,11 +70,11 @@ def test_newer_schema_is_refused_and_left_untouched(workspace: Workspace) -> Non
 
 
 def test_files_that_are_not_dossiers_get_a_clear_refusal(tmp_path: Path) -> None:
-    with pytest.raises(DossierNotFound, match="missing.encaisse"):
+    with pytest.raises(DossierNotFound, match=r"missing\.encaisse"):
         open_workspace(tmp_path / "missing.encaisse")
     text_file = tmp_path / "notes.encaisse"
     text_file.write_text("bonjour", encoding="utf-8")
-    with pytest.raises(NotADossier, match="notes.encaisse"):
+    with pytest.raises(NotADossier, match=r"notes\.encaisse"):
         open_workspace(text_file)
     other_db = tmp_path / "other.encaisse"
     sqlite3.connect(other_db).execute("CREATE TABLE t (x)").connection.commit()

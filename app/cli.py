@@ -1,0 +1,172 @@
+"""Command-line verbs on the same services as the interface: demo, aging, kpi, check, backup."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from app import __version__
+from app.errors import KnownError
+from app.formatting import format_cents, format_date, format_days, format_percent, format_plain_cents
+from app.i18n import _
+from app.services import demo, reports
+from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
+from app.services.workspace import backup_dossier, check_dossier, open_workspace
+
+COMMANDS = ("demo", "aging", "kpi", "check", "backup")
+
+
+def parse_date(text: str) -> date:
+    """``2026-11-23`` or ``23/11/2026``; argparse shows the message on a bad value."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(_("{text}: not a date (expected YYYY-MM-DD or DD/MM/YYYY)").format(text=text))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="encaisse", description=_("Encaisse from the command line."))
+    parser.add_argument("--version", action="version", version=f"Encaisse {__version__}")
+    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=_("language of the output"))
+    commands = parser.add_subparsers(dest="command", required=True)
+    make = commands.add_parser("demo", help=_("generate a demo dossier"))
+    make.add_argument("path", type=Path)
+    make.add_argument("--large", action="store_true", help=_("5,000 clients and 200,000 invoices"))
+    make.add_argument("--as-of", type=parse_date, default=None)
+    for name, formats, text in (("aging", ("table", "csv", "json"), _("print the aged balance")),
+                                ("kpi", ("table", "json"), _("print the key figures"))):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("path", type=Path)
+        sub.add_argument("--as-of", type=parse_date, default=None)
+        sub.add_argument("--format", choices=formats, default="table")
+    commands.add_parser("check", help=_("check a dossier's integrity and schema")).add_argument("path", type=Path)
+    commands.add_parser("backup", help=_("back up a dossier")).add_argument("path", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str], out: Callable[[str], object] = print) -> int:
+    """Run one command; a known problem prints one line on stderr and returns 2, never a traceback."""
+    args = _parser().parse_args(list(argv))
+    try:
+        return _run(args, out)
+    except KnownError as error:
+        print(f"encaisse: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
+    if args.command == "demo":
+        path = demo.create_demo_dossier(args.path, as_of=args.as_of or date.today(), large=args.large)
+        out(_("Demo dossier written to {path}").format(path=path))
+        return 0
+    if args.command == "check":
+        report = check_dossier(args.path)
+        out(_("Schema: {revision} (this Encaisse: {head})").format(revision=report.revision, head=report.head))
+        for problem in report.problems:
+            out(problem)
+        out(_("Integrity: OK") if not report.problems else _("Integrity: {count} problem(s)").format(
+            count=len(report.problems)))
+        return 0 if report.ok else 1
+    if args.command == "backup":
+        out(_("Backup written to {path}").format(path=backup_dossier(args.path)))
+        return 0
+    ws = open_workspace(args.path, read_only=True)
+    try:
+        as_of = args.as_of or ws.clock()
+        if args.command == "aging":
+            out(_render_aging(reports.aged_balance(ws, as_of), args.format))
+        else:
+            out(_render_kpis(reports.key_figures(ws, as_of), args.format))
+    finally:
+        ws.close()
+    return 0
+
+
+def bucket_labels(bounds: Sequence[tuple[int | None, int | None]]) -> list[str]:
+    """``Non échu``, ``1–30 j``, …, ``> 90 j`` from the report's bucket bounds."""
+    labels = []
+    for low, high in bounds:
+        if low is None:
+            labels.append(_("Not due"))
+        elif high is None:
+            labels.append(_("> {days} d").format(days=low - 1))
+        else:
+            labels.append(_("{low}–{high} d").format(low=low, high=high))
+    return labels
+
+
+def _aging_header(report: AgingReport) -> list[str]:
+    return [_("Code"), _("Client"), *bucket_labels(report.bucket_bounds), _("Total"), _("Disputed"),
+            _("Unallocated credits"), _("Net balance")]
+
+
+def _aging_cells(line: AgingLine, money: Callable[[int], str]) -> list[str]:
+    amounts = [*line.buckets, line.total_cents, line.disputed_cents, -line.unallocated_cents, line.net_cents]
+    return [line.account_code, line.client_name, *(money(cents) for cents in amounts)]
+
+
+def _render_aging(report: AgingReport, output: str) -> str:
+    if output == "json":
+        return json.dumps(_aging_json(report), ensure_ascii=False, indent=2)
+    if output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+        writer.writerow(_aging_header(report))
+        for line in (*report.lines, report.totals):
+            writer.writerow(_aging_cells(line, format_plain_cents))
+        return buffer.getvalue().rstrip("\n")
+    rows = [_aging_cells(line, format_cents) for line in report.lines]
+    totals = _aging_cells(report.totals, format_cents)
+    totals[1] = _("Total")
+    title = _("Aged balance as of {date}").format(date=format_date(report.as_of))
+    return title + "\n" + _table(_aging_header(report), [*rows, totals], numeric_from=2)
+
+
+def _aging_json(report: AgingReport) -> dict[str, object]:
+    def line_json(line: AgingLine) -> dict[str, object]:
+        return {"client_id": line.client_id, "account_code": line.account_code, "client": line.client_name,
+                "buckets_cents": list(line.buckets), "total_cents": line.total_cents,
+                "disputed_cents": line.disputed_cents, "unallocated_cents": line.unallocated_cents,
+                "net_cents": line.net_cents}
+    return {"as_of": report.as_of.isoformat(), "buckets": [list(bound) for bound in report.bucket_bounds],
+            "lines": [line_json(line) for line in report.lines], "totals": line_json(report.totals)}
+
+
+def kpi_text(kpi: Kpi) -> str:
+    """A key figure's value as shown on a tile: amount, days or percentage."""
+    if kpi.unit == "cents":
+        return format_cents(int(kpi.value or 0))
+    if kpi.unit == "days":
+        return format_days(None if kpi.value is None else float(kpi.value))
+    return format_percent(None if kpi.value is None else float(kpi.value))
+
+
+def _render_kpis(report: KpiReport, output: str) -> str:
+    if output == "json":
+        return json.dumps({"as_of": report.as_of.isoformat(), "kpis": [
+            {"key": kpi.key, "label": kpi.label, "value": kpi.value, "unit": kpi.unit, "formula": kpi.formula,
+             "period": [kpi.period_start.isoformat(), kpi.period_end.isoformat()]} for kpi in report.kpis]},
+            ensure_ascii=False, indent=2)
+    first = report.kpis[0]
+    title = _("Key figures as of {date} (period {start} – {end})").format(
+        date=format_date(report.as_of), start=format_date(first.period_start), end=format_date(first.period_end))
+    return title + "\n" + _table([_("Figure"), _("Value")], [[kpi.label, kpi_text(kpi)] for kpi in report.kpis],
+                                 numeric_from=1)
+
+
+def _table(header: list[str], rows: list[list[str]], numeric_from: int) -> str:
+    """Plain text columns; amounts right-aligned."""
+    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.rjust(width) if index >= numeric_from else cell.ljust(width)
+                         for index, (cell, width) in enumerate(zip(cells, widths, strict=True))).rstrip()
+    return "\n".join([line(header), "  ".join("-" * width for width in widths), *map(line, rows)])

@@ -1,0 +1,1 @@
+"""Letters and documents rendered with ReportLab from plain letter data (no session, no Qt)."""

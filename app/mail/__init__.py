@@ -1,0 +1,1 @@
+"""E-mail sending: SMTP, the outbox, passwords through the OS keyring."""

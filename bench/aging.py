@@ -1,0 +1,88 @@
+"""Benchmark: aged balance per client + 24-month DSO series, next to one hand-written SQL GROUP BY.
+
+Usage: python bench/aging.py LARGE.encaisse [--as-of YYYY-MM-DD]
+(make the file with `python bench/generate.py --keep LARGE.encaisse`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from app.services import reports
+from app.services.clock import fixed_clock
+from app.services.workspace import open_workspace
+
+# The most direct way: per client, open amount of each invoice as of the date, bucketed by days past due.
+RAW_SQL = """
+SELECT i.client_id,
+  SUM(CASE WHEN i.due_date >= :as_of THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
+  SUM(CASE WHEN i.due_date < :as_of AND i.due_date >= :d30
+           THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
+  SUM(CASE WHEN i.due_date < :d30 AND i.due_date >= :d60 THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
+  SUM(CASE WHEN i.due_date < :d60 AND i.due_date >= :d90 THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
+  SUM(CASE WHEN i.due_date < :d90 THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END)
+FROM invoices i
+LEFT JOIN (SELECT invoice_id, SUM(amount_cents) AS settled FROM allocations
+           WHERE on_date <= :as_of GROUP BY invoice_id) s ON s.invoice_id = i.id
+WHERE i.kind = 'invoice' AND i.issue_date <= :as_of AND i.amount_incl_cents - COALESCE(s.settled, 0) > 0
+GROUP BY i.client_id
+"""
+
+
+def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
+    """Median seconds of ``runs`` runs (after one warm-up), and the last result."""
+    result = work()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def raw_buckets(path: Path, as_of: date) -> dict[int, tuple[int, ...]]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    params = {"as_of": as_of.isoformat(), **{f"d{days}": (as_of - timedelta(days=days)).isoformat()
+                                             for days in (30, 60, 90)}}
+    rows = connection.execute(RAW_SQL, params).fetchall()
+    connection.close()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    ws = open_workspace(args.path, read_only=True, clock=fixed_clock(date.today()))
+    as_of = args.as_of or _last_issue_date(args.path)
+
+    def ours() -> object:
+        return reports.aged_balance(ws, as_of), reports.dso_series(ws, as_of, months=24)
+
+    ours_s, (report, series) = best_of(args.runs, ours)  # type: ignore[misc]
+    limit_s, raw = best_of(args.runs, lambda: raw_buckets(args.path, as_of))
+    ws.close()
+    mine = {line.client_id: line.buckets for line in report.lines if line.total_cents}
+    assert mine == raw, "the service and the raw query disagree"
+    print(f"as of {as_of}: {len(report.lines)} clients, total {report.totals.total_cents / 100:,.2f} EUR, "
+          f"{len(series)} DSO points; service and raw SQL agree to the cent")
+    print(f"BENCH aging_dso ours_s={ours_s:.4f} limit_s={limit_s:.4f} ratio={ours_s / limit_s:.2f}")
+
+
+def _last_issue_date(path: Path) -> date:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    value = connection.execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
+    connection.close()
+    return date.fromisoformat(value)
+
+
+if __name__ == "__main__":
+    main()
