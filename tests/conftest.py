@@ -11,10 +11,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.i18n import set_language  # noqa: E402 - Qt's platform must be chosen before any Qt import
-from app.services.clock import fixed_clock  # noqa: E402
-from app.services.dto import CompanyInput  # noqa: E402
-from app.services.workspace import Workspace, create_workspace  # noqa: E402
+from app.i18n import set_language
+from app.services.clock import fixed_clock
+from app.services.dto import CompanyInput
+from app.services.workspace import Workspace, create_workspace
 
 TODAY = date(2026, 11, 23)
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"

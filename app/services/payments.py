@@ -40,10 +40,10 @@ def _open_amount(session: Session, invoice: Invoice) -> int:
 
 
 def _allocation_problems(session: Session, client_id: int, total: int,
-                         allocations: tuple[AllocationInput, ...], what: str) -> list[Problem]:
+                         allocations: tuple[AllocationInput, ...], too_much: str) -> list[Problem]:
     problems: list[Problem] = []
     if sum(item.amount_cents for item in allocations) > total:
-        problems.append(Problem("allocations", _("The allocations exceed the {what}.").format(what=what)))
+        problems.append(Problem("allocations", too_much))
     for item in allocations:
         invoice = session.get(Invoice, item.invoice_id)
         if invoice is None or invoice.kind != InvoiceKind.INVOICE or invoice.client_id != client_id:
@@ -67,7 +67,7 @@ def record_payment(ws: Workspace, data: PaymentInput) -> int:
             raise ValidationFailed([Problem("client_id", _("Client #{id} does not exist.").format(
                 id=data.client_id))])
         problems = _allocation_problems(session, data.client_id, data.amount_cents, data.allocations,
-                                        _("payment"))
+                                        _("The allocations exceed the payment."))
         if problems:
             raise ValidationFailed(problems)
         payment = Payment(client_id=data.client_id, received_on=data.received_on, amount_cents=data.amount_cents,
@@ -91,7 +91,7 @@ def allocate_credit_note(ws: Workspace, credit_note_id: int, allocations: tuple[
         used = session.scalar(select(func.coalesce(func.sum(Allocation.amount_cents), 0)).where(
             Allocation.credit_note_id == credit_note_id)) or 0
         problems = _allocation_problems(session, note.client_id, note.amount_incl_cents - int(used), allocations,
-                                        _("credit note"))
+                                        _("The allocations exceed what remains of the credit note."))
         if problems:
             raise ValidationFailed(problems)
         for item in allocations:

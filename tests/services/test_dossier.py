@@ -64,7 +64,7 @@ def test_newer_schema_is_refused_and_left_untouched(workspace: Workspace) -> Non
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     before = path.read_bytes()
-    with pytest.raises(DossierTooNew, match="newer version"):
+    with pytest.raises(DossierTooNew, match="plus récente"):
         open_workspace(path)
     assert path.read_bytes() == before
 
@@ -93,7 +93,7 @@ def test_damaged_file_is_reported(workspace: Workspace) -> None:
 
 
 def test_second_writer_is_refused_and_read_only_works(workspace: Workspace) -> None:
-    with pytest.raises(DossierLocked, match="already open"):
+    with pytest.raises(DossierLocked, match="déjà ouvert"):
         open_workspace(workspace.path)
     reader = open_workspace(workspace.path, read_only=True)
     try:

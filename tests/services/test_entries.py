@@ -58,7 +58,7 @@ def test_payment_allocation_over_open_amount_is_refused_and_writes_nothing(works
     with pytest.raises(ValidationFailed, match="F1"):
         payments.record_payment(workspace, PaymentInput(client_id, date(2026, 11, 5), 5_000,
                                                         allocations=(AllocationInput(f1, 5_000),)))
-    with pytest.raises(ValidationFailed, match="exceed"):
+    with pytest.raises(ValidationFailed, match="dépassent"):
         payments.record_payment(workspace, PaymentInput(client_id, date(2026, 11, 5), 1_000,
                                                         allocations=(AllocationInput(f1, 2_000),)))
     assert _dump(workspace) == before
@@ -123,7 +123,7 @@ def test_invoices_of_two_clients_cannot_share_a_dispute(workspace: Workspace) ->
     book.client("B")
     f1 = book.invoice("A", "F1", date(2026, 8, 1), date(2026, 8, 31), 10_000)
     f2 = book.invoice("B", "F2", date(2026, 8, 1), date(2026, 8, 31), 10_000)
-    with pytest.raises(ValidationFailed, match="one client"):
+    with pytest.raises(ValidationFailed, match="un seul client"):
         cases.open_dispute(workspace, (f1, f2), DisputeReason.OTHER, date(2026, 9, 1))
 
 
