@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -18,7 +18,7 @@ DEFAULT_LANGUAGE = "fr"
 _state: dict[str, gettext.NullTranslations | str] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalogue of ``language``; English (the message ids) needs none."""
     po_path = resource(f"locale/{language}/LC_MESSAGES/{DOMAIN}.po")
@@ -54,7 +54,7 @@ def _catalog() -> gettext.NullTranslations:
     return catalog
 
 
-def _(message: str) -> str:  # noqa: N802 - the gettext convention
+def _(message: str) -> str:
     """Translate ``message`` into the current language."""
     return _catalog().gettext(message)
 

@@ -1,7 +1,15 @@
 """SQLAlchemy models of a dossier file, its engine, migrations and backups."""
 
 from app.models.base import Base, Cents
-from app.models.cases import Dispute, Instalment, PaymentPlan, Promise, dispute_invoices, plan_invoices, promise_invoices
+from app.models.cases import (
+    Dispute,
+    Instalment,
+    PaymentPlan,
+    Promise,
+    dispute_invoices,
+    plan_invoices,
+    promise_invoices,
+)
 from app.models.clients import Client, Contact, Segment
 from app.models.company import Company, Setting
 from app.models.history import Action, RecoveryCost, StoredDocument, action_invoices

@@ -19,7 +19,6 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-
 from app.errors import DossierCorrupt, DossierNotFound, DossierReadOnly, DossierTooNew, NotADossier
 from app.i18n import _
 from app.models.lock import WriteLock

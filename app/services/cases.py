@@ -12,8 +12,17 @@ from app.domain.kinds import ActionKind, DisputeOutcome, DisputeReason, InvoiceK
 from app.domain.periods import add_months
 from app.domain.records import SettlementKind
 from app.i18n import _
-from app.models import Allocation, Dispute, Instalment, Invoice, PaymentPlan, Promise
-from app.models import dispute_invoices, plan_invoices, promise_invoices
+from app.models import (
+    Allocation,
+    Dispute,
+    Instalment,
+    Invoice,
+    PaymentPlan,
+    Promise,
+    dispute_invoices,
+    plan_invoices,
+    promise_invoices,
+)
 from app.services.dto import Problem
 from app.services.history import record_action
 from app.services.validation import ValidationFailed
