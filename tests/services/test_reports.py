@@ -6,33 +6,9 @@ from datetime import date
 
 import pytest
 
-from app.domain.kinds import DisputeReason, InvoiceKind
-from app.services import cases, reports
-from app.services.workspace import Workspace
+from app.services import reports
 from tests.conftest import TODAY
 from tests.services.ledger import Ledger
-
-
-@pytest.fixture
-def ledger(workspace: Workspace) -> Ledger:
-    """Two clients as of 23/11/2026:
-
-    ALPHA: F1 1 000,00 € due 30/11 (not due); F2 500,00 € due 01/11, 200,00 € paid 10/11 → 300,00 € open,
-           22 days past due (bucket 1–30); a 50,00 € payment received 15/11 and not allocated.
-    BETA:  F3 800,00 € due 01/08 → 114 days past due (> 90), disputed since 01/10;
-           A1 credit note 100,00 € issued 01/09, not allocated.
-    """
-    book = Ledger(workspace)
-    book.client("ALPHA", "Alpha SARL")
-    book.client("BETA", "Bêta SAS")
-    book.invoice("ALPHA", "F1", date(2026, 10, 31), date(2026, 11, 30), 100_000)
-    f2 = book.invoice("ALPHA", "F2", date(2026, 10, 2), date(2026, 11, 1), 50_000)
-    book.pay("ALPHA", date(2026, 11, 10), 20_000, (f2, 20_000))
-    book.pay("ALPHA", date(2026, 11, 15), 5_000)
-    f3 = book.invoice("BETA", "F3", date(2026, 7, 2), date(2026, 8, 1), 80_000)
-    book.invoice("BETA", "A1", date(2026, 9, 1), date(2026, 9, 1), 10_000, kind=InvoiceKind.CREDIT_NOTE)
-    cases.open_dispute(workspace, (f3,), DisputeReason.QUALITY, date(2026, 10, 1))
-    return book
 
 
 def test_aged_balance_spreads_open_amounts_into_buckets(ledger: Ledger) -> None:
