@@ -1,0 +1,127 @@
+"""The client list: balances as of the toolbar date, overdue clients marked, filter as you type."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from app.formatting import format_cents
+from app.i18n import N_, _, ngettext
+from app.services import clients
+from app.services.dto import ClientRow
+from app.ui.columns import CENTER, OVERDUE_COLOUR, RIGHT, Column
+from app.ui.filtering import WordFilterProxy
+from app.ui.icons import icon
+from app.ui.row_model import RowTableModel
+from app.ui.view_base import DossierView, ViewContext
+from app.ui.widgets import DataTable, FilterBox, caption
+
+
+def _overdue_colour(row: ClientRow) -> QColor | None:
+    return OVERDUE_COLOUR if row.overdue_cents > 0 else None
+
+
+def _marker(row: ClientRow) -> QIcon | None:
+    if row.overdue_cents > 0:
+        return icon("overdue.svg")
+    return icon("blocked.svg") if row.do_not_remind else None
+
+
+def _name_tooltip(row: ClientRow) -> str:
+    notes = []
+    if row.overdue_cents > 0:
+        notes.append(_("Overdue: {amount}").format(amount=format_cents(row.overdue_cents)))
+    if row.do_not_remind:
+        notes.append(_("Do not remind"))
+    return "\n".join(notes)
+
+
+def _days(row: ClientRow) -> str:
+    return str(row.max_days_past_due) if row.max_days_past_due > 0 else ""
+
+
+def _limit(row: ClientRow) -> str:
+    return format_cents(row.credit_limit_cents) if row.credit_limit_cents is not None else ""
+
+
+CLIENT_COLUMNS: tuple[Column[ClientRow], ...] = (
+    Column("code", N_("Code"), lambda r: r.account_code, width=120),
+    Column("name", N_("Client"), lambda r: r.name, width=320, decoration=_marker, tooltip=_name_tooltip),
+    Column("city", N_("City"), lambda r: r.city, width=170),
+    Column("segment", N_("Segment"), lambda r: r.segment_label, width=190),
+    Column("invoices", N_("Invoices"), lambda r: str(r.invoice_count), lambda r: r.invoice_count,
+           align=RIGHT, searchable=False),
+    Column("open", N_("Balance"), lambda r: format_cents(r.open_cents), lambda r: r.open_cents,
+           align=RIGHT, searchable=False),
+    Column("overdue", N_("Overdue"), lambda r: format_cents(r.overdue_cents) if r.overdue_cents else "",
+           lambda r: r.overdue_cents, align=RIGHT, foreground=_overdue_colour, searchable=False),
+    Column("days", N_("Days late"), _days, lambda r: r.max_days_past_due, align=CENTER,
+           foreground=_overdue_colour, searchable=False),
+    Column("limit", N_("Credit limit"), _limit, lambda r: r.credit_limit_cents or 0,
+           align=RIGHT, searchable=False),
+    Column("email", N_("E-mail"), lambda r: r.email, width=260),
+    Column("phone", N_("Phone"), lambda r: r.phone, width=140),
+)
+
+
+class ClientsView(DossierView):
+    """Every client with balance, overdue amount and oldest delay; sortable, filtered as you type."""
+
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__(context)
+        self.model: RowTableModel[ClientRow] = RowTableModel(CLIENT_COLUMNS)
+        self.proxy = WordFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        self.filter_box = FilterBox(_("Filter clients (code, name, city, e-mail…)"), delay_ms=60)
+        self.filter_box.text_settled.connect(self._apply_filter)
+        self.count_label = caption("")
+        self.table = DataTable()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(self.model.column_index("name"), Qt.SortOrder.AscendingOrder)
+        self.table.fit_columns(CLIENT_COLUMNS, stretch_key="name")
+        self._fitted = False
+        self._layout()
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_box)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 8)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    def focus_filter(self) -> None:
+        self.filter_box.setFocus()
+        self.filter_box.selectAll()
+
+    def reload(self) -> None:
+        workspace, as_of = self.context.workspace, self.context.as_of
+        self.context.runner.submit(lambda: clients.list_clients(workspace, as_of), self._show, context=self)
+
+    def _show(self, rows: list[ClientRow]) -> None:
+        self.model.set_rows(rows)
+        if not self._fitted:
+            self.table.fit_columns(CLIENT_COLUMNS, stretch_key="name")
+            self._fitted = True
+        self._update_counts()
+        self.loaded.emit()
+
+    def _apply_filter(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        late = sum(1 for row in self.model.rows if row.overdue_cents > 0)
+        overdue = sum(row.overdue_cents for row in self.model.rows)
+        text = ngettext("{count} client", "{count} clients", total).format(count=total)
+        if shown != total:
+            text = _("{shown} of {text}").format(shown=shown, text=text)
+        self.count_label.setText(text)
+        self._set_status(_("{clients} · {late} overdue · {amount} past due").format(
+            clients=ngettext("{count} client", "{count} clients", total).format(count=total),
+            late=late, amount=format_cents(overdue)))
