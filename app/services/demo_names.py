@@ -1,6 +1,14 @@
-"""Word lists the demo dossier draws its French clients, people, places and texts from."""
+"""Who the demo dossier's clients are: French names, places and valid identifiers drawn from word lists."""
 
 from __future__ import annotations
+
+import random
+import unicodedata
+from typing import Any
+
+from stdnum import luhn
+
+Identity = dict[str, Any]
 
 SURNAMES = (
     "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent",
@@ -126,3 +134,135 @@ CALL_OUTCOMES = (
 )
 
 USERS = ("Claire Durand", "Marc Durand")
+
+
+def randint(rng: random.Random, low: int, high: int) -> int:
+    """``rng.randint`` without its argument checks: the large demo calls it a million times."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def slug(text: str, sep: str = "") -> str:
+    """``"Bureau d'études"`` → ``"Bureau d etudes"`` words joined by ``sep``, accents and punctuation dropped."""
+    ascii_text = "".join(char for char in unicodedata.normalize("NFKD", text) if char.isascii())
+    return sep.join("".join(char if char.isalnum() else " " for char in ascii_text).split())
+
+
+def phone(rng: random.Random, prefix: str) -> str:
+    """``04 78`` → ``04 78 12 34 56``."""
+    return f"{prefix} {randint(rng, 10, 99)} {randint(rng, 10, 99)} {randint(rng, 10, 99)}"
+
+
+def mobile(rng: random.Random) -> str:
+    return phone(rng, f"06 {randint(rng, 10, 99)}")
+
+
+def siren(rng: random.Random) -> str:
+    """A SIREN with a valid Luhn check digit."""
+    body = str(randint(rng, 3, 9)) + "".join(str(randint(rng, 0, 9)) for _ in range(7))
+    return body + luhn.calc_check_digit(body)
+
+
+def vat_number(siren_number: str) -> str:
+    """The French intra-community VAT number of a SIREN (key = (12 + 3 × (SIREN mod 97)) mod 97)."""
+    return f"FR{(12 + 3 * (int(siren_number) % 97)) % 97:02d}{siren_number}"
+
+
+def account_code(key: str, taken: set[str]) -> str:
+    """``411DUPONT``, then ``411DUPONT2`` for the next Dupont."""
+    base = "411" + slug(key).upper()[:9]
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        code = f"{base}{number}"
+    taken.add(code)
+    return code
+
+
+def identity(rng: random.Random, *, english: bool, consumer: bool, taken: set[str]) -> Identity:
+    """Name, account key, address, billing contact and identifiers of one client; names are not repeated."""
+    if english:
+        return english_identity()
+    if consumer:
+        return consumer_identity(rng)
+    for _attempt in range(20):
+        found = company_identity(rng)
+        if found["name"] not in taken:
+            break
+    else:
+        found["name"] += f" ({found['city']})"
+    taken.add(found["name"])
+    return found
+
+
+def company_identity(rng: random.Random) -> Identity:
+    name, key = company_name(rng)
+    domain = slug(name.rsplit(" ", 1)[0], "-").lower() + ".fr"
+    first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+    person = f"{slug(first, '-')}.{slug(last, '-')}".lower()
+    email = f"compta@{domain}" if rng.random() < 0.4 else f"{person}@{domain}"
+    number = siren(rng)
+    return {
+        **address(rng), "name": name, "key": key, "siren": number, "vat_number": vat_number(number),
+        "contact": f"{first} {last}", "role": rng.choice(CONTACT_ROLES), "email": email, "language": "fr",
+        "is_consumer": False,
+    }
+
+
+def company_name(rng: random.Random) -> tuple[str, str]:
+    """A believable French company name and the word its account code is made from."""
+    surname, trade, form = rng.choice(SURNAMES), rng.choice(TRADES), rng.choice(LEGAL_FORMS)
+    industry = rng.choice(INDUSTRY_WORDS)
+    pattern = rng.choice((0, 0, 0, 1, 1, 2, 3, 4, 5))
+    if pattern == 0:
+        base, key = f"{trade} {surname}", surname
+    elif pattern == 1:
+        place = rng.choice(PLACES)
+        base, key = f"{trade} {place}", slug(trade)[:4] + slug(place.split()[-1])
+    elif pattern == 2:
+        base, key = f"{surname} {rng.choice(('& Fils', 'Frères', 'et Associés'))}", surname
+    elif pattern == 3:
+        base, key = f"{surname} {industry}", surname
+    elif pattern == 4:
+        base, key = f"Ets {surname}", surname
+    else:
+        initials = "".join(rng.choice(SURNAMES)[0] for _ in range(3))
+        base, key = f"{initials} {industry}", initials + slug(industry)[:5]
+    return f"{base} {form}", key
+
+
+def consumer_identity(rng: random.Random) -> Identity:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+    email = f"{slug(first, '-')}.{slug(last, '-')}".lower() + "@" + rng.choice(CONSUMER_MAIL_DOMAINS)
+    return {
+        **address(rng), "name": f"{first} {last}", "key": last, "siren": "", "vat_number": "",
+        "contact": f"{first} {last}", "role": "Particulier", "email": email, "phone": mobile(rng),
+        "language": "fr", "is_consumer": True,
+    }
+
+
+def english_identity() -> Identity:
+    spec = ENGLISH_CLIENT
+    return {
+        "name": spec["name"], "key": "HARROWGATE", "siren": "", "vat_number": "",
+        "address_line1": spec["address_line1"], "address_line2": "", "postcode": spec["postcode"],
+        "city": spec["city"], "country": spec["country"], "contact": spec["contact"], "role": spec["role"],
+        "email": spec["email"], "phone": spec["phone"], "language": "en", "is_consumer": False,
+    }
+
+
+def address(rng: random.Random) -> Identity:
+    city, postcode, prefix = rng.choice(CITIES)
+    return {
+        "address_line1": f"{randint(rng, 1, 180)} {rng.choice(STREETS)}", "address_line2": rng.choice(ADDRESS_EXTRAS),
+        "postcode": postcode, "city": city, "country": "FR", "phone": phone(rng, prefix),
+    }
+
+
+def second_contact(rng: random.Random, billing_email: str) -> Identity:
+    """Someone else to reach at a company: the manager, the buyer."""
+    first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+    domain = billing_email.split("@")[1]
+    return {
+        "name": f"{first} {last}", "role": rng.choice(SECOND_ROLES),
+        "email": f"{slug(first, '-')}.{slug(last, '-')}".lower() + f"@{domain}", "phone": mobile(rng),
+    }
