@@ -59,6 +59,7 @@ class AppController(QObject):
     Attributes:
         initial_view: the page shown when a dossier opens.
         fallback_to_start: show the start screen when opening fails (off for screenshots).
+        exit_app: leaves the event loop with an exit code (replaced in tests).
 
     Signals:
         window_ready(MainWindow): a dossier is open and its window shown.
@@ -74,6 +75,7 @@ class AppController(QObject):
         self.as_of = as_of
         self.initial_view = "aging"
         self.fallback_to_start = True
+        self.exit_app: Callable[[int], None] = QApplication.exit
         self.report: ErrorHandler = report or (lambda error: show_error(self.window, error))
         self.ask_read_only: Callable[[BaseException], bool] = lambda error: ask_read_only(self.window, error)
         self.workspace: Workspace | None = None
@@ -160,7 +162,7 @@ class AppController(QObject):
         def leave() -> None:
             if self.window is not None:
                 self.window.close_for_good()
-            QApplication.exit(code)
+            self.exit_app(code)
         self._close_workspace(leave)
 
     def _close_workspace(self, then: Callable[[], None]) -> None:

@@ -237,6 +237,6 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         event.ignore()  # the controller closes the dossier first, then the window
-        self.quit_requested.emit()
+        QTimer.singleShot(0, self, self.quit_requested.emit)  # after this event: close() is not re-entrant
 
 
