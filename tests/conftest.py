@@ -11,10 +11,13 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.domain.kinds import DisputeReason, InvoiceKind
 from app.i18n import set_language
+from app.services import cases
 from app.services.clock import fixed_clock
 from app.services.dto import CompanyInput
 from app.services.workspace import Workspace, create_workspace
+from tests.services.ledger import Ledger
 
 TODAY = date(2026, 11, 23)
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
