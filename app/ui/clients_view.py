@@ -100,7 +100,8 @@ class ClientsView(DossierView):
 
     def reload(self) -> None:
         workspace, as_of = self.context.workspace, self.context.as_of
-        self.context.runner.submit(lambda: clients.list_clients(workspace, as_of), self._show, context=self)
+        self.context.runner.submit(lambda: clients.list_clients(workspace, as_of), self._show, context=self,
+                                   progress=_("Loading clients…"))
 
     def _show(self, rows: list[ClientRow]) -> None:
         self.model.set_rows(rows)

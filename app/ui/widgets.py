@@ -113,9 +113,11 @@ class DataTable(QTableView):
         for section, width in enumerate(widths):
             self.setColumnWidth(section, width)
         if self._stretch is not None:
-            # The stretching column (a name) gives way first when space is short: amounts stay whole.
+            # The stretching column (a name) gives way first when that makes the amounts fit; when
+            # the table scrolls sideways anyway, squeezing the name would only hide it.
             spare = available - sum(widths) + widths[self._stretch]
-            self.setColumnWidth(self._stretch, max(min(widths[self._stretch], STRETCH_MIN), spare))
+            floor = min(widths[self._stretch], STRETCH_MIN) if spare >= STRETCH_MIN else widths[self._stretch]
+            self.setColumnWidth(self._stretch, max(floor, spare))
 
     def _user_resized(self) -> None:
         if not self._fitting:

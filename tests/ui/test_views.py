@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.domain.records import InvoiceStatus
 from app.formatting import format_cents
 from app.services import clients, invoices, reports
 from app.services.dto import InvoiceQuery
@@ -14,6 +15,7 @@ from app.ui.aging_view import AgingView, bucket_label
 from app.ui.clients_view import ClientsView
 from app.ui.columns import SORT_ROLE
 from app.ui.invoice_model import PAGE_SIZE
+from app.ui.invoice_status import status_colour, status_label
 from app.ui.invoices_view import INVOICE_COLUMNS, InvoicesView
 from app.ui.view_base import ViewContext
 from tests.ui.conftest import AS_OF
@@ -120,3 +122,22 @@ def test_bucket_labels(qapp: object) -> None:
     set_language("en")
     assert [bucket_label(b) for b in ((None, 0), (1, 30), (91, None))] == ["Not due", "1–30 d", "> 90 d"]
     set_language("fr")
+
+
+def test_invoices_open_only_with_status_colours_and_marks(qtbot: QtBot, context: ViewContext) -> None:
+    view = InvoicesView(context)
+    qtbot.addWidget(view)
+    view.ensure_loaded()
+    everything = view.model.total
+    view.only_open.setChecked(True)
+    assert 0 < view.model.total < everything
+    rows = [view.model.row_at(row) for row in range(view.model.rowCount())]
+    assert all(row.open_cents > 0 for row in rows)
+    keys = [column.key for column in INVOICE_COLUMNS]
+    late = next(i for i, row in enumerate(rows) if row.status == InvoiceStatus.OVERDUE)
+    due = next(i for i, row in enumerate(rows) if row.status == InvoiceStatus.NOT_DUE)
+    status = view.model.index(late, keys.index("status"))
+    assert status.data() == status_label(InvoiceStatus.OVERDUE)
+    assert status.data(Qt.ItemDataRole.ForegroundRole) == status_colour(InvoiceStatus.OVERDUE)
+    assert view.model.index(late, keys.index("number")).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert view.model.index(due, keys.index("number")).data(Qt.ItemDataRole.DecorationRole) is None
