@@ -18,20 +18,21 @@ from app.services import reports
 from app.services.clock import fixed_clock
 from app.services.workspace import open_workspace
 
-# The most direct way: per client, open amount of each invoice as of the date, bucketed by days past due.
+# The most direct way: per client, open amount of each invoice as of the date, bucketed by days past due
+# (the fastest form found on SQLite: a correlated sum on the covering allocation index).
 RAW_SQL = """
-SELECT i.client_id,
-  SUM(CASE WHEN i.due_date >= :as_of THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
-  SUM(CASE WHEN i.due_date < :as_of AND i.due_date >= :d30
-           THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
-  SUM(CASE WHEN i.due_date < :d30 AND i.due_date >= :d60 THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
-  SUM(CASE WHEN i.due_date < :d60 AND i.due_date >= :d90 THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END),
-  SUM(CASE WHEN i.due_date < :d90 THEN i.amount_incl_cents - COALESCE(s.settled, 0) ELSE 0 END)
-FROM invoices i
-LEFT JOIN (SELECT invoice_id, SUM(amount_cents) AS settled FROM allocations
-           WHERE on_date <= :as_of GROUP BY invoice_id) s ON s.invoice_id = i.id
-WHERE i.kind = 'invoice' AND i.issue_date <= :as_of AND i.amount_incl_cents - COALESCE(s.settled, 0) > 0
-GROUP BY i.client_id
+SELECT client_id,
+  SUM(CASE WHEN due_date >= :as_of THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :as_of AND due_date >= :d30 THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :d30 AND due_date >= :d60 THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :d60 AND due_date >= :d90 THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :d90 THEN open ELSE 0 END)
+FROM (SELECT i.client_id, i.due_date,
+             i.amount_incl_cents - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a
+                                    WHERE a.invoice_id = i.id AND a.on_date <= :as_of) AS open
+      FROM invoices i WHERE i.kind = 'invoice' AND i.issue_date <= :as_of)
+WHERE open > 0
+GROUP BY client_id
 """
 
 

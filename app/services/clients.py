@@ -29,7 +29,8 @@ def list_clients(ws: Workspace, as_of: date) -> list[ClientRow]:
     """Every client with its net balance, overdue amount and oldest delay as of ``as_of``, by name."""
     with ws.dossier.reading() as session:
         balances = _balances(session, as_of)
-        credits = unallocated_credit_by_client(session, as_of)
+        credits = unallocated_credit_by_client(
+            session, as_of, {client: total for client, (total, _late, _oldest) in balances.items()})
         counts = dict(session.execute(
             select(Invoice.client_id, func.count(Invoice.id))
             .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.issue_date <= as_of)

@@ -144,6 +144,7 @@ def create_demo_dossier(path: Path, *, as_of: date, large: bool = False, seed: i
         workspace.close()
         _remove_dossier(path)
         raise
+    workspace.dossier.refresh_statistics()
     workspace.close()
     return workspace.path
 

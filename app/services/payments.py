@@ -20,8 +20,8 @@ from app.services.workspace import Workspace
 def propose_allocation(ws: Workspace, client_id: int, amount_cents: int, as_of: date) -> list[AllocationInput]:
     """Spread ``amount_cents`` over the client's open invoices, oldest due date first."""
     with ws.dossier.reading() as session:
-        statement = open_invoices(as_of).where(Invoice.client_id == client_id).order_by(
-            Invoice.due_date, Invoice.id)
+        statement = open_invoices(as_of, Invoice.client_id == client_id)
+        statement = statement.order_by(statement.selected_columns.due_date, statement.selected_columns.id)
         remaining, proposal = amount_cents, []
         for invoice_id, _client, _due, open_cents in session.execute(statement):
             if remaining <= 0:

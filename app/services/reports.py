@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain import aging, dso, kpis
@@ -15,7 +15,13 @@ from app.domain.records import MonthFigures, OpenItem, PaymentFacts, PromiseFact
 from app.models import Allocation, Client, Invoice, Payment, Promise
 from app.services.dto import AgingLine, AgingReport, DsoPointView, KpiReport
 from app.services.kpi_labels import kpi_view
-from app.services.queries import disputed_invoice_ids, invoice_facts, open_invoices, unallocated_credit_by_client
+from app.services.queries import (
+    disputed_invoice_ids,
+    invoice_facts,
+    open_invoices,
+    settled_on,
+    unallocated_credit_by_client,
+)
 from app.services.settings import AGING_LIMITS, DSO_WINDOW_MONTHS, PROMISE_GRACE_DAYS, read_setting
 from app.services.workspace import Workspace
 
@@ -33,8 +39,10 @@ def aged_balance(ws: Workspace, as_of: date, limits: Sequence[int] | None = None
     """The balance âgée per client on ``as_of``, with disputed amounts and unallocated credits apart."""
     with ws.dossier.reading() as session:
         bucket_limits = aging.BucketLimits(tuple(limits or read_setting(session, AGING_LIMITS)))
-        balance = aging.aged_balance(open_items(session, as_of), as_of, bucket_limits)
-        credits = unallocated_credit_by_client(session, as_of)
+        items = open_items(session, as_of)
+        balance = aging.aged_balance(items, as_of, bucket_limits)
+        open_by_client = {row.client_id: row.total_cents for row in balance.rows if row.client_id is not None}
+        credits = unallocated_credit_by_client(session, as_of, open_by_client)
         wanted = {row.client_id for row in balance.rows} | set(credits)
         names = {
             client_id: (code, name)
@@ -69,9 +77,14 @@ def _report(balance: aging.AgedBalance, credits: dict[int, int],
 
 def _by_month(session: Session, column: InstrumentedAttribute[date], amount: InstrumentedAttribute[int],
               *conditions: ColumnElement[bool]) -> dict[tuple[int, int], int]:
-    year, month = extract("year", column), extract("month", column)
-    statement = select(year, month, func.sum(amount)).where(*conditions).group_by(year, month)
-    return {(int(year), int(month)): int(total) for year, month, total in session.execute(statement)}
+    """Sums per (year, month). Grouped by day in SQL (a walk along a covering index, portable, no date
+    functions), then by month here: a few hundred days instead of a function call on every row."""
+    statement = select(column, func.sum(amount)).where(*conditions).group_by(column)
+    months: dict[tuple[int, int], int] = {}
+    for day, total in session.execute(statement):
+        key = (day.year, day.month)
+        months[key] = months.get(key, 0) + int(total)
+    return months
 
 
 def month_figures(session: Session, as_of: date, count: int, current_cents: int) -> list[MonthFigures]:
@@ -112,7 +125,10 @@ def dso_series(ws: Workspace, as_of: date, months: int = 24) -> list[DsoPointVie
 
 
 def _current_cents(session: Session, as_of: date) -> int:
-    return sum(item.open_cents for item in open_items(session, as_of) if item.due_date >= as_of)
+    """Open cents not yet due on ``as_of``: only invoices due on or after it are looked at."""
+    statement = select(func.coalesce(func.sum(Invoice.amount_incl_cents - settled_on(as_of)), 0)).where(
+        Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date >= as_of, Invoice.issue_date <= as_of)
+    return int(session.scalar(statement) or 0)
 
 
 def kpi_period(session: Session, as_of: date) -> Period:

@@ -130,3 +130,15 @@ def test_recent_list_keeps_most_recent_first(tmp_path: Path) -> None:
     entries = recent.recent_dossiers()
     assert [entry.name for entry in entries] == ["A", "B"]
     assert entries[0].exists and not entries[1].exists
+
+
+def test_migrations_build_exactly_the_models_schema() -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from app.models import Base
+
+    engine = create_engine("sqlite://")
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
