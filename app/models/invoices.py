@@ -26,6 +26,7 @@ class Invoice(Base):
         Index("ix_invoices_kind_issue_cover", "kind", "issue_date", "client_id", "due_date", "amount_incl_cents"),
         Index("ix_invoices_kind_due_cover", "kind", "due_date", "issue_date", "amount_incl_cents"),
         Index("ix_invoices_client_kind_cover", "client_id", "kind", "issue_date", "amount_incl_cents"),
+        Index("ix_invoices_kind_issue_number", "kind", "issue_date", "number", "client_id"),  # list filter
         Index("ix_invoices_client_due", "client_id", "due_date"),
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain import status as invoice_status
 from app.domain.kinds import InvoiceKind, Source
@@ -15,7 +15,7 @@ from app.domain.records import InvoiceFacts
 from app.i18n import _
 from app.models import Allocation, Client, Invoice
 from app.services.dto import InvoiceInput, InvoicePage, InvoiceQuery, InvoiceRow, Problem
-from app.services.queries import invoice_facts, settled_by_invoice
+from app.services.queries import invoice_facts, settled_on
 from app.services.validation import (
     ValidationFailed,
     collect,
@@ -97,37 +97,48 @@ def set_no_reminder(ws: Workspace, invoice_id: int, no_reminder: bool) -> None:
 def query_invoices(ws: Workspace, query: InvoiceQuery) -> InvoicePage:
     """One page of invoices issued on or before ``query.as_of``, filtered and sorted in the database."""
     with ws.dossier.reading() as session:
-        needs_open = query.only_open or query.sort in ("open", "days_past_due")
-        statement, open_column = _base(query, needs_open)
+        statement, open_column = _base(session, query)
         total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        if query.sort == "client":
+            statement = statement.join(Client, Client.id == Invoice.client_id)
         ordered = statement.order_by(*_order(query, open_column)).offset(query.offset).limit(query.limit)
         rows = session.execute(ordered).all()
         facts = {fact.invoice_id: fact for fact in invoice_facts(session, ids=[row.id for row in rows])}
-        page = tuple(_row(row, facts[row.id], query.as_of) for row in rows)
+        names = dict(session.execute(select(Client.id, Client.name).where(
+            Client.id.in_({row.client_id for row in rows}))).all())
+        page = tuple(_row(row, names[row.client_id], facts[row.id], query.as_of) for row in rows)
     return InvoicePage(query, total, page)
 
 
-def _base(query: InvoiceQuery, needs_open: bool) -> tuple[Select[*tuple[Any, ...]], ColumnElement[int] | None]:
+def _base(session: Session, query: InvoiceQuery) -> tuple[Select[*tuple[Any, ...]], ColumnElement[int] | None]:
+    """The filtered invoices, without the clients table: the planner then walks the due-date index and stops
+    after one page instead of sorting the whole dossier."""
     statement: Select[*tuple[Any, ...]] = (
-        select(Invoice.id, Invoice.number, Invoice.kind, Invoice.client_id, Client.name.label("client_name"),
-               Invoice.issue_date, Invoice.due_date, Invoice.amount_incl_cents, Invoice.no_reminder)
-        .join(Client, Client.id == Invoice.client_id)
+        select(Invoice.id, Invoice.number, Invoice.kind, Invoice.client_id, Invoice.issue_date,
+               Invoice.due_date, Invoice.amount_incl_cents, Invoice.no_reminder)
         .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.issue_date <= query.as_of)
     )
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for word in query.text.split():
-        pattern = f"%{word}%"
-        statement = statement.where(or_(Invoice.number.ilike(pattern), Client.name.ilike(pattern)))
+        # Client names are matched once in the small clients table, not once per invoice.
+        named = select(Client.id).where(_contains(Client.name, word, sqlite))
+        statement = statement.where(or_(_contains(Invoice.number, word, sqlite), Invoice.client_id.in_(named)))
     if query.client_id is not None:
         statement = statement.where(Invoice.client_id == query.client_id)
     open_column: ColumnElement[int] | None = None
-    if needs_open:
-        # Only computed when the filter or the sort needs it: it sums every allocation of the dossier.
-        settled = settled_by_invoice(query.as_of)
-        open_column = Invoice.amount_incl_cents - func.coalesce(settled.c.settled, 0)
-        statement = statement.outerjoin(settled, settled.c.invoice_id == Invoice.id)
+    if query.only_open or query.sort in ("open", "days_past_due"):
+        # Only computed when the filter or the sort needs it: one index probe per invoice.
+        open_column = Invoice.amount_incl_cents - settled_on(query.as_of)
         if query.only_open:
             statement = statement.where(open_column > 0)
     return statement, open_column
+
+
+def _contains(column: InstrumentedAttribute[str], word: str, sqlite: bool) -> ColumnElement[bool]:
+    """Case-insensitive "contains". SQLite's LIKE already ignores ASCII case; ILIKE would wrap every row in
+    lower() there and halve the speed of a keystroke on 200,000 invoices."""
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
 
 
 def _order(query: InvoiceQuery, open_column: ColumnElement[int] | None) -> list[ColumnElement[Any]]:
@@ -146,12 +157,12 @@ def _order(query: InvoiceQuery, open_column: ColumnElement[int] | None) -> list[
     return [key.desc() if descending else key.asc(), Invoice.id.desc() if descending else Invoice.id.asc()]
 
 
-def _row(row: Row[Any], facts: InvoiceFacts, as_of: date) -> InvoiceRow:
+def _row(row: Row[Any], client_name: str, facts: InvoiceFacts, as_of: date) -> InvoiceRow:
     status = invoice_status.status(facts, as_of)
     assert status is not None  # the query only returns invoices issued on or before as_of
     return InvoiceRow(
         id=row.id, number=row.number, kind=InvoiceKind(row.kind), client_id=row.client_id,
-        client_name=row.client_name, issue_date=row.issue_date, due_date=row.due_date,
+        client_name=client_name, issue_date=row.issue_date, due_date=row.due_date,
         amount_incl_cents=row.amount_incl_cents, open_cents=invoice_status.open_cents(facts, as_of),
         status=status, days_past_due=invoice_status.days_past_due(facts, as_of),
         no_reminder=row.no_reminder,

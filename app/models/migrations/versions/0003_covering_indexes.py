@@ -1,4 +1,5 @@
-"""Covering indexes for figures as of a date on large dossiers (aging, DSO series, invoice list, balances).
+"""Covering indexes for figures as of a date on large dossiers (aging, DSO series, invoice list and filter,
+balances).
 
 Revision ID: 0003
 Revises: 0002
@@ -23,6 +24,7 @@ _REPLACED = (
 _ADDED = (
     ("invoices", "ix_invoices_kind_due_cover", ["kind", "due_date", "issue_date", "amount_incl_cents"]),
     ("invoices", "ix_invoices_client_kind_cover", ["client_id", "kind", "issue_date", "amount_incl_cents"]),
+    ("invoices", "ix_invoices_kind_issue_number", ["kind", "issue_date", "number", "client_id"]),
     ("allocations", "ix_allocations_kind_on_cover", ["kind", "on_date", "invoice_id", "amount_cents"]),
 )
 
