@@ -13,7 +13,14 @@ from pathlib import Path
 
 from app import __version__
 from app.errors import KnownError
-from app.formatting import format_cents, format_date, format_days, format_percent, format_plain_cents
+from app.formatting import (
+    bucket_label,
+    format_cents,
+    format_date,
+    format_days,
+    format_percent,
+    format_plain_cents,
+)
 from app.i18n import _
 from app.services import demo, reports
 from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
@@ -90,21 +97,8 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
     return 0
 
 
-def bucket_labels(bounds: Sequence[tuple[int | None, int | None]]) -> list[str]:
-    """``Non échu``, ``1–30 j``, …, ``> 90 j`` from the report's bucket bounds."""
-    labels = []
-    for low, high in bounds:
-        if low is None:
-            labels.append(_("Not due"))
-        elif high is None:
-            labels.append(_("> {days} d").format(days=low - 1))
-        else:
-            labels.append(_("{low}–{high} d").format(low=low, high=high))
-    return labels
-
-
 def _aging_header(report: AgingReport) -> list[str]:
-    return [_("Code"), _("Client"), *bucket_labels(report.bucket_bounds), _("Total"), _("Disputed"),
+    return [_("Code"), _("Client"), *map(bucket_label, report.bucket_bounds), _("Total"), _("Of which disputed"),
             _("Unallocated credits"), _("Net balance")]
 
 

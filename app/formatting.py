@@ -8,7 +8,7 @@ from decimal import Decimal
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 
-from app.i18n import current_language
+from app.i18n import _, current_language
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -51,3 +51,14 @@ def format_percent(value: float | None) -> str:
     if value is None:
         return "—"
     return format_decimal(round(value, 1), format="#,##0.0", locale=locale()) + "\u00a0%"
+
+
+def bucket_label(bounds: tuple[int | None, int | None]) -> str:
+    """An aging bucket from its days-past-due bounds: ``(None, 0)`` → "Non échu", ``(1, 30)`` → "1–30 j",
+    ``(91, None)`` → "> 90 j"."""
+    low, high = bounds
+    if low is None:
+        return _("Not due")
+    if high is None:
+        return _("> {days} d").format(days=low - 1)
+    return _("{low}–{high} d").format(low=low, high=high)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QVBoxLayout
 
-from app.formatting import format_cents, format_date
+from app.formatting import bucket_label, format_cents, format_date
 from app.i18n import N_, _, ngettext
 from app.services import reports
 from app.services.dto import AgingLine, AgingReport
@@ -17,19 +17,6 @@ from app.ui.filtering import WordFilterProxy
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
 from app.ui.widgets import DataTable, FilterBox, caption
-
-Bounds = tuple[int | None, int | None]
-
-
-def bucket_label(bounds: Bounds) -> str:
-    """``(None, 0)`` → "Not due", ``(1, 30)`` → "1–30 d", ``(91, None)`` → "> 90 d" (translated)."""
-    low, high = bounds
-    if low is None:
-        return _("Not due")
-    if high is None:
-        return _("> {days} d").format(days=low - 1)
-    return _("{low}–{high} d").format(low=low, high=high)
-
 
 def money_column(key: str, header: str, value: Callable[[AgingLine], int], *, blank_zero: bool = False,
                  colour: QColor | None = None) -> Column[AgingLine]:
@@ -42,21 +29,21 @@ def money_column(key: str, header: str, value: Callable[[AgingLine], int], *, bl
     )
 
 
-def _bucket_column(index: int, bounds: Bounds) -> Column[AgingLine]:
+def _bucket_column(index: int, bounds: tuple[int | None, int | None]) -> Column[AgingLine]:
     colour = OVERDUE_COLOUR if bounds[0] is not None else None
     # The header is built at run time from the report's bounds, so it is already translated.
     return money_column(f"bucket{index}", bucket_label(bounds), lambda r: r.buckets[index], blank_zero=True,
                         colour=colour)
 
 
-def aging_columns(bucket_bounds: tuple[Bounds, ...]) -> tuple[Column[AgingLine], ...]:
+def aging_columns(bucket_bounds: tuple[tuple[int | None, int | None], ...]) -> tuple[Column[AgingLine], ...]:
     """Columns of the aged balance for the report's buckets."""
     return (
         Column("code", N_("Code"), lambda r: r.account_code, width=110),
         Column("client", N_("Client"), lambda r: r.client_name or _("Total"), width=320),
         *(_bucket_column(i, b) for i, b in enumerate(bucket_bounds)),
         money_column("total", N_("Total"), lambda r: r.total_cents),
-        money_column("disputed", N_("Disputed"), lambda r: r.disputed_cents, blank_zero=True,
+        money_column("disputed", N_("Of which disputed"), lambda r: r.disputed_cents, blank_zero=True,
                      colour=QColor("#8e24aa")),
         money_column("credits", N_("Unallocated credits"), lambda r: r.unallocated_cents, blank_zero=True,
                      colour=MUTED_COLOUR),

@@ -54,7 +54,7 @@ CLIENT_COLUMNS: tuple[Column[ClientRow], ...] = (
            align=RIGHT, searchable=False),
     Column("open", N_("Balance"), lambda r: format_cents(r.open_cents), lambda r: r.open_cents,
            align=RIGHT, searchable=False),
-    Column("overdue", N_("Overdue"), lambda r: format_cents(r.overdue_cents) if r.overdue_cents else "",
+    Column("overdue", N_("Overdue amount"), lambda r: format_cents(r.overdue_cents) if r.overdue_cents else "",
            lambda r: r.overdue_cents, align=RIGHT, foreground=_overdue_colour, searchable=False),
     Column("days", N_("Days late"), _days, lambda r: r.max_days_past_due, align=CENTER,
            foreground=_overdue_colour, searchable=False),

@@ -11,7 +11,8 @@ from app.domain.records import InvoiceStatus
 from app.formatting import format_cents
 from app.services import clients, invoices, reports
 from app.services.dto import InvoiceQuery
-from app.ui.aging_view import AgingView, bucket_label
+from app.formatting import bucket_label
+from app.ui.aging_view import AgingView
 from app.ui.clients_view import ClientsView
 from app.ui.columns import SORT_ROLE
 from app.ui.invoice_model import PAGE_SIZE
