@@ -18,6 +18,7 @@ from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
 from app.ui.widgets import DataTable, FilterBox, caption
 
+
 def money_column(key: str, header: str, value: Callable[[AgingLine], int], *, blank_zero: bool = False,
                  colour: QColor | None = None) -> Column[AgingLine]:
     """A right-aligned amount column sorted on cents; zero left blank where it would be noise."""

@@ -8,10 +8,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.records import InvoiceStatus
-from app.formatting import format_cents
+from app.formatting import bucket_label, format_cents
 from app.services import clients, invoices, reports
 from app.services.dto import InvoiceQuery
-from app.formatting import bucket_label
 from app.ui.aging_view import AgingView
 from app.ui.clients_view import ClientsView
 from app.ui.columns import SORT_ROLE
