@@ -19,18 +19,17 @@ from pathlib import Path
 from app.services import invoices
 from app.services.clock import fixed_clock
 from app.services.dto import InvoiceQuery
-from app.services.workspace import open_workspace
+from app.services.workspace import backup_on_open, open_workspace
 
 PAGE = 200
-RAW_FIRST_PAGE = """
-SELECT i.id, i.number, i.kind, i.client_id, c.name, i.issue_date, i.due_date, i.amount_incl_cents, i.no_reminder,
-       (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a WHERE a.invoice_id = i.id AND a.on_date <= :d)
-FROM invoices i JOIN clients c ON c.id = i.client_id
-WHERE i.kind = 'invoice' AND i.issue_date <= :d AND (i.number LIKE :t OR c.name LIKE :t)
-ORDER BY i.due_date, i.id LIMIT 200
-"""
-RAW_COUNT = """SELECT count(*) FROM invoices i JOIN clients c ON c.id = i.client_id
-WHERE i.kind = 'invoice' AND i.issue_date <= :d AND (i.number LIKE :t OR c.name LIKE :t)"""
+# The most direct way to show the same screen: count the matches, read one page in due-date order, then
+# the settled amounts and client names of that page only.
+MATCH = " AND (i.number LIKE :t OR i.client_id IN (SELECT id FROM clients WHERE name LIKE :t))"
+RAW_COUNT = "SELECT count(*) FROM invoices i WHERE i.kind = 'invoice' AND i.issue_date <= :d{match}"
+RAW_PAGE = """SELECT i.id, i.number, i.client_id, i.issue_date, i.due_date, i.amount_incl_cents FROM invoices i
+WHERE i.kind = 'invoice' AND i.issue_date <= :d{match} ORDER BY i.due_date DESC, i.id DESC LIMIT 200"""
+RAW_SETTLED = "SELECT invoice_id, on_date, amount_cents, kind FROM allocations WHERE invoice_id IN ({ids})"
+RAW_NAMES = "SELECT id, name FROM clients WHERE id IN ({ids})"
 
 
 def timed(runs: int, work: Callable[[], object]) -> float:
@@ -46,14 +45,20 @@ def timed(runs: int, work: Callable[[], object]) -> float:
 def raw(path: Path, as_of: date, text: str) -> None:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     params = {"d": as_of.isoformat(), "t": f"%{text}%"}
-    connection.execute(RAW_COUNT, params).fetchone()
-    connection.execute(RAW_FIRST_PAGE, params).fetchall()
+    match = MATCH if text else ""
+    connection.execute(RAW_COUNT.format(match=match), params).fetchone()
+    rows = connection.execute(RAW_PAGE.format(match=match), params).fetchall()
+    ids = ",".join(str(row[0]) for row in rows) or "0"
+    connection.execute(RAW_SETTLED.format(ids=ids)).fetchall()
+    connection.execute(RAW_NAMES.format(ids=",".join(str(row[2]) for row in rows) or "0")).fetchall()
     connection.close()
 
 
 def ours_open_and_first_page(path: Path, as_of: date) -> None:
-    ws = open_workspace(path, read_only=True, clock=fixed_clock(as_of))
-    invoices.query_invoices(ws, InvoiceQuery(as_of=as_of, limit=PAGE))
+    """What the window does before its first screen: open for writing (lock, schema), then the first page;
+    the backup on open runs right after on the worker, timed apart."""
+    ws = open_workspace(path, clock=fixed_clock(as_of), backup=False)
+    invoices.query_invoices(ws, InvoiceQuery(as_of=as_of, descending=True, limit=PAGE))
     ws.close()
 
 
@@ -68,13 +73,16 @@ def main() -> None:
 
     open_s = timed(args.runs, lambda: ours_open_and_first_page(args.path, as_of))
     raw_open_s = timed(args.runs, lambda: raw(args.path, as_of, ""))
-    ws = open_workspace(args.path, read_only=True, clock=fixed_clock(as_of))
-    keystroke_s = timed(args.runs, lambda: invoices.query_invoices(ws, InvoiceQuery(as_of=as_of, text="dur")))
+    ws = open_workspace(args.path, clock=fixed_clock(as_of), backup=False)
+    backup_s = timed(1, lambda: backup_on_open(ws))
+    keystroke_s = timed(args.runs, lambda: invoices.query_invoices(
+        ws, InvoiceQuery(as_of=as_of, text="dur", descending=True)))
     raw_keystroke_s = timed(args.runs, lambda: raw(args.path, as_of, "dur"))
     ws.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"open + first page {open_s:.3f} s (target < 0.5 s); filter keystroke {keystroke_s:.3f} s "
-          f"(target < 0.1 s); peak RSS {rss_mb:.0f} MB (target < 400 MB)")
+          f"(target < 0.1 s); peak RSS {rss_mb:.0f} MB (target < 400 MB); backup on open, after the first "
+          f"screen: {backup_s:.3f} s")
     print(f"BENCH invoices_open_first_page ours_s={open_s:.4f} limit_s={raw_open_s:.4f} "
           f"ratio={open_s / raw_open_s:.2f}")
     print(f"BENCH invoices_filter_keystroke ours_s={keystroke_s:.4f} limit_s={raw_keystroke_s:.4f} "

@@ -26,6 +26,9 @@ from app.paths import backups_dir
 
 SUFFIX = ".encaisse"
 BACKUPS_KEPT = 10
+# SQLite's quick check reads the whole file (about 2 s for 100 MB). Up to this size it runs before the
+# dossier opens; a larger dossier opens at once and is checked right after, in the background.
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -70,6 +73,7 @@ class Dossier:
     engine: Engine
     read_only: bool = False
     migrated_from: str | None = None
+    verified: bool = False  # the quick check ran at open
     _lock: WriteLock | None = field(default=None, repr=False)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -133,24 +137,27 @@ def create_dossier(path: Path) -> Dossier:
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         _upgrade(connection)
-    return Dossier(path, engine, _lock=lock)
+    return Dossier(path, engine, verified=True, _lock=lock)
 
 
-def open_dossier(path: Path, *, read_only: bool = False) -> Dossier:
+def open_dossier(path: Path, *, read_only: bool = False, verify: bool | None = None) -> Dossier:
     """Open an existing dossier: check it, lock it for writing, back it up and migrate it if older.
 
+    ``verify`` runs SQLite's quick check first (default: for files up to QUICK_CHECK_MAX_BYTES).
     Raises a DossierError subclass with a message naming the file on any problem; the file is then
     left exactly as it was.
     """
     path = path.resolve()
     _check_is_sqlite(path)
+    if verify is None:
+        verify = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
     lock = None
     if not read_only:
         lock = WriteLock(path)
         lock.acquire()
     try:
         engine = make_engine(path, read_only=read_only)
-        revision = _check_schema(engine, path)
+        revision = _check_schema(engine, path, verify)
         migrated_from = None
         if revision != head_revision():
             if read_only:
@@ -166,7 +173,7 @@ def open_dossier(path: Path, *, read_only: bool = False) -> Dossier:
         if lock is not None:
             lock.release()
         raise
-    return Dossier(path, engine, read_only=read_only, migrated_from=migrated_from, _lock=lock)
+    return Dossier(path, engine, read_only=read_only, migrated_from=migrated_from, verified=verify, _lock=lock)
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -177,13 +184,14 @@ def _check_is_sqlite(path: Path) -> None:
             raise NotADossier(_("{path} is not an Encaisse dossier.").format(path=path))
 
 
-def _check_schema(engine: Engine, path: Path) -> str:
-    """Run SQLite's quick check and read the schema revision; refuse a file this program does not know."""
+def _check_schema(engine: Engine, path: Path, verify: bool = True) -> str:
+    """Optionally run SQLite's quick check, then read the schema revision; refuse a file this program does
+    not know."""
     try:
         with engine.connect() as connection:
-            verdict = connection.exec_driver_sql("PRAGMA quick_check").scalar()
-            if verdict != "ok":
-                raise DossierCorrupt(_("{path} is damaged: {detail}").format(path=path, detail=verdict))
+            problems = quick_check(engine) if verify else []
+            if problems:
+                raise DossierCorrupt(_("{path} is damaged: {detail}").format(path=path, detail=problems[0]))
             revision = MigrationContext.configure(connection).get_current_revision()
     except DatabaseError as exc:
         raise DossierCorrupt(_("{path} is damaged: {detail}").format(path=path, detail=exc.orig)) from exc
@@ -208,9 +216,15 @@ def inspect_file(path: Path) -> tuple[str, list[str]]:
     _check_is_sqlite(path)
     engine = make_engine(path, read_only=True)
     try:
-        return _check_schema(engine, path), integrity_report(engine)
+        return _check_schema(engine, path, verify=False), integrity_report(engine)
     finally:
         engine.dispose()
+
+
+def quick_check(engine: Engine) -> list[str]:
+    """SQLite's quick check (structure, not index contents): an empty list means the file is sound."""
+    with engine.connect() as connection:
+        return [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check") if row[0] != "ok"]
 
 
 def integrity_report(engine: Engine) -> list[str]:

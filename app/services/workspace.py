@@ -18,6 +18,7 @@ from app.models.dossier import (
     head_revision,
     inspect_file,
     open_dossier,
+    quick_check,
 )
 from app.services.clock import Clock, system_clock
 from app.services.dto import CheckReport, CompanyInput, CompanyView, DossierInfo, Problem
@@ -55,6 +56,11 @@ class Workspace:
     @property
     def read_only(self) -> bool:
         return self.dossier.read_only
+
+    @property
+    def integrity_verified(self) -> bool:
+        """Whether SQLite's quick check ran when the dossier was opened (see verify_integrity otherwise)."""
+        return self.dossier.verified
 
     def info(self) -> DossierInfo:
         with self.dossier.reading() as session:
@@ -123,9 +129,21 @@ def open_workspace(path: Path, *, read_only: bool = False, clock: Clock = system
                    backup: bool = True) -> Workspace:
     """Open a dossier (checked, locked, migrated if older) and keep a rotating backup of it."""
     dossier = open_dossier(path, read_only=read_only)
+    workspace = Workspace(dossier, clock)
     if backup and not read_only:
-        backup_file(dossier.path, reason="open")
-    return Workspace(dossier, clock)
+        backup_on_open(workspace)
+    return workspace
+
+
+def backup_on_open(ws: Workspace) -> Path:
+    """The rotating backup taken when a dossier is opened (the window runs it right after the first screen,
+    on the same single worker as every change, so it still precedes any write)."""
+    return backup_file(ws.path, reason="open")
+
+
+def verify_integrity(ws: Workspace) -> tuple[str, ...]:
+    """SQLite's quick check of an open dossier, for large files opened without it; empty when sound."""
+    return tuple(quick_check(ws.dossier.engine))
 
 
 def check_dossier(path: Path) -> CheckReport:

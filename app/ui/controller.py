@@ -14,7 +14,7 @@ from app.errors import DossierLocked
 from app.i18n import _
 from app.services import demo, recent
 from app.services.dto import DossierInfo
-from app.services.workspace import Workspace, open_workspace
+from app.services.workspace import Workspace, backup_on_open, open_workspace, verify_integrity
 from app.ui.company_dialog import CompanyDialog
 from app.ui.drops import DOSSIER_SUFFIX
 from app.ui.main_window import MainWindow
@@ -27,7 +27,7 @@ Opened = tuple[Workspace, DossierInfo]
 
 def load_dossier(path: Path, read_only: bool) -> Opened:
     """Open a dossier, read what the window shows, and put it first in the recent list (worker thread)."""
-    workspace = open_workspace(path, read_only=read_only)
+    workspace = open_workspace(path, read_only=read_only, backup=False)  # backed up after the first screen
     try:
         info = workspace.info()
     except BaseException:
@@ -112,6 +112,7 @@ class AppController(QObject):
 
     def _opened(self, opened: Opened) -> None:
         workspace, info = opened
+        path = workspace.path
         self.workspace = workspace
         as_of = self.as_of or workspace.clock()
         window = MainWindow(info, ViewContext(workspace, self.runner, as_of), recent.recent_dossiers)
@@ -123,6 +124,18 @@ class AppController(QObject):
         self._set_window(window)
         window.show_view(self.initial_view)
         self.window_ready.emit(window)
+        if not workspace.read_only:
+            self.runner.submit(lambda: backup_on_open(workspace), lambda _path: None, context=window)
+        if not workspace.integrity_verified:
+            # Large dossiers open first and are checked after the first screen (the check reads every page).
+            self.runner.submit(lambda: verify_integrity(workspace), lambda problems: self._checked(path, problems),
+                               context=window)
+
+    def _checked(self, path: Path, problems: tuple[str, ...]) -> None:
+        if problems and self.window is not None:
+            QMessageBox.warning(self.window, _("Damaged dossier"), _(
+                "SQLite found damage in {path}:\n{detail}\n\nRestore a backup or send the file to support "
+                "before changing anything.").format(path=path, detail="\n".join(problems[:5])))
 
     def _set_window(self, window: StartScreen | MainWindow) -> None:
         previous, self.window = self.window, window

@@ -142,3 +142,20 @@ def test_migrations_build_exactly_the_models_schema() -> None:
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "head")
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_large_dossier_opens_at_once_and_is_checked_afterwards(workspace: Workspace,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.models import dossier as dossier_module
+    from app.services.workspace import verify_integrity
+
+    path = workspace.path
+    assert workspace.integrity_verified  # a small dossier is checked before it opens
+    workspace.close()
+    monkeypatch.setattr(dossier_module, "QUICK_CHECK_MAX_BYTES", 0)
+    large = open_workspace(path)
+    try:
+        assert not large.integrity_verified
+        assert verify_integrity(large) == ()
+    finally:
+        large.close()
