@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout
 
 from app.formatting import bucket_label, format_cents, format_date
 from app.i18n import N_, _, ngettext
@@ -16,7 +16,7 @@ from app.ui.columns import MUTED_COLOUR, OVERDUE_COLOUR, RIGHT, Column
 from app.ui.filtering import WordFilterProxy
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
-from app.ui.widgets import DataTable, FilterBox, caption
+from app.ui.widgets import DataTable, FilterBox, caption, page_layout
 
 
 def money_column(key: str, header: str, value: Callable[[AgingLine], int], *, blank_zero: bool = False,
@@ -92,20 +92,11 @@ class AgingView(DossierView):
         return footer
 
     def _layout(self) -> None:
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter_box)
-        bar.addStretch(1)
-        bar.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 8)
-        layout.setSpacing(8)
-        layout.addLayout(bar)
         tables = QVBoxLayout()
         tables.setSpacing(0)
         tables.addWidget(self.table, 1)
         tables.addWidget(self.footer)
-        layout.addLayout(tables, 1)
-
+        page_layout(self, self.filter_box, self.count_label, tables)
     def focus_filter(self) -> None:
         self.filter_box.setFocus()
         self.filter_box.selectAll()

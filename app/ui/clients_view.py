@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from app.formatting import format_cents
 from app.i18n import N_, _, ngettext
@@ -15,7 +14,7 @@ from app.ui.filtering import WordFilterProxy
 from app.ui.icons import icon
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
-from app.ui.widgets import DataTable, FilterBox, caption
+from app.ui.widgets import DataTable, FilterBox, caption, page_layout
 
 
 def _overdue_colour(row: ClientRow) -> QColor | None:
@@ -85,15 +84,7 @@ class ClientsView(DossierView):
         self._layout()
 
     def _layout(self) -> None:
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter_box)
-        bar.addStretch(1)
-        bar.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 8)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-
+        page_layout(self, self.filter_box, self.count_label, self.table)
     def focus_filter(self) -> None:
         self.filter_box.setFocus()
         self.filter_box.selectAll()

@@ -39,11 +39,11 @@ def load_dossier(path: Path, read_only: bool) -> Opened:
 
 
 def ensure_demo(as_of: date) -> Path:
-    """The demonstration dossier, generated on first use (worker thread)."""
-    path = demo.default_demo_path()
-    if not path.exists():
-        demo.create_demo_dossier(path, as_of=as_of)
-    return path
+    """A freshly generated demonstration dossier whose data ends on ``as_of`` (worker thread, about 1 s).
+
+    Regenerated every time so that its dates always end today; if another Encaisse has it open,
+    DossierLocked is reported and that copy is left alone."""
+    return demo.create_demo_dossier(demo.default_demo_path(), as_of=as_of)
 
 
 def ask_read_only(parent: QWidget | None, error: BaseException) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox
 
 from app.domain.records import InvoiceStatus
 from app.formatting import format_cents, format_date
@@ -16,7 +16,7 @@ from app.ui.icons import icon
 from app.ui.invoice_model import InvoicePageModel
 from app.ui.invoice_status import status_colour, status_label
 from app.ui.view_base import DossierView, ViewContext
-from app.ui.widgets import DataTable, FilterBox, caption
+from app.ui.widgets import DataTable, FilterBox, caption, page_layout
 
 
 def _is_late(row: InvoiceRow) -> bool:
@@ -84,17 +84,7 @@ class InvoicesView(DossierView):
         header.sortIndicatorChanged.connect(self._sort_changed)
 
     def _layout(self) -> None:
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter_box)
-        bar.addSpacing(12)
-        bar.addWidget(self.only_open)
-        bar.addStretch(1)
-        bar.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 8)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-
+        page_layout(self, self.filter_box, self.count_label, self.table, self.only_open)
     def _section_of(self, sort_key: str) -> int:
         return next(i for i, column in enumerate(INVOICE_COLUMNS) if column.sort_key == sort_key)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, ngettext
 from app.services.dto import DossierInfo, RecentDossier
-from app.ui.drops import dropped_dossier
+from app.ui.drops import accept_dossier_drag, take_dropped_dossier
 from app.ui.icons import icon
 from app.ui.view_base import DossierView, ViewContext
 from app.ui.views import VIEWS
@@ -218,13 +218,10 @@ class MainWindow(QMainWindow):
             self.view_status.setText(text)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_dossier(event.mimeData()) is not None:
-            event.acceptProposedAction()
+        accept_dossier_drag(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = dropped_dossier(event.mimeData())
-        if path is not None:
-            event.acceptProposedAction()
+        if (path := take_dropped_dossier(event)) is not None:
             self.open_path_requested.emit(path)
 
     def close_for_good(self) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.services.dto import RecentDossier
-from app.ui.drops import dropped_dossier
+from app.ui.drops import accept_dossier_drag, take_dropped_dossier
 from app.ui.icons import icon
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -141,13 +141,10 @@ class StartScreen(QWidget):
             self.refresh()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_dossier(event.mimeData()) is not None:
-            event.acceptProposedAction()
+        accept_dossier_drag(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = dropped_dossier(event.mimeData())
-        if path is not None:
-            event.acceptProposedAction()
+        if (path := take_dropped_dossier(event)) is not None:
             self.open_path_requested.emit(path)
 
     def close_for_good(self) -> None:

@@ -7,7 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.columns import Column
 from app.ui.icons import icon
@@ -141,3 +151,24 @@ def caption(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+def page_layout(page: QWidget, filter_box: QWidget, count_label: QWidget, body: QWidget | QLayout,
+                *options: QWidget) -> None:
+    """The layout every list page shares: filter box and options on the left, the count on the right,
+    the table (or tables) below taking the rest."""
+    bar = QHBoxLayout()
+    bar.addWidget(filter_box)
+    for option in options:
+        bar.addSpacing(12)
+        bar.addWidget(option)
+    bar.addStretch(1)
+    bar.addWidget(count_label)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(10, 10, 10, 8)
+    layout.setSpacing(8)
+    layout.addLayout(bar)
+    if isinstance(body, QLayout):
+        layout.addLayout(body, 1)
+    else:
+        layout.addWidget(body, 1)

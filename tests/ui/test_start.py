@@ -181,3 +181,18 @@ def test_missing_dossier_is_reported_and_start_screen_shown(qtbot: QtBot, tmp_pa
     assert len(reported) == 1 and "absent.encaisse" in str(reported[0])
     assert isinstance(controller.window, StartScreen)
     qtbot.addWidget(controller.window)
+
+
+def test_demo_is_regenerated_to_end_on_the_chosen_date() -> None:
+    import sqlite3
+    from datetime import date
+
+    from app.ui.controller import ensure_demo
+
+    first = ensure_demo(date(2026, 6, 30))
+    latest = sqlite3.connect(first).execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
+    assert latest <= "2026-06-30"
+    again = ensure_demo(date(2026, 11, 23))
+    assert again == first
+    latest = sqlite3.connect(again).execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
+    assert "2026-10-01" < latest <= "2026-11-23"
