@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -141,3 +145,22 @@ def test_invoices_open_only_with_status_colours_and_marks(qtbot: QtBot, context:
     assert status.data(Qt.ItemDataRole.ForegroundRole) == status_colour(InvoiceStatus.OVERDUE)
     assert view.model.index(late, keys.index("number")).data(Qt.ItemDataRole.DecorationRole) is not None
     assert view.model.index(due, keys.index("number")).data(Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_aging_view_and_cli_agree_to_the_cent(qtbot: QtBot, context: ViewContext, demo_path: Path) -> None:
+    """What the window shows and what `encaisse aging --format json` prints are the same figures."""
+
+    view = AgingView(context)
+    qtbot.addWidget(view)
+    view.show()
+    shown = {view.model.row_at(row).account_code: view.model.row_at(row) for row in range(view.model.rowCount())}
+    result = subprocess.run([sys.executable, "-m", "app", "aging", str(demo_path), "--as-of", AS_OF.isoformat(),
+                             "--format", "json"], capture_output=True, text=True, check=True)
+    printed = json.loads(result.stdout)
+    assert {line["account_code"] for line in printed["lines"]} == set(shown)
+    for line in printed["lines"]:
+        row = shown[line["account_code"]]
+        assert list(row.buckets) == line["buckets_cents"] and row.net_cents == line["net_cents"]
+    totals = view.totals_model.row_at(0)
+    assert list(totals.buckets) == printed["totals"]["buckets_cents"]
+    assert sum(totals.buckets) == totals.total_cents == printed["totals"]["total_cents"]
