@@ -62,3 +62,8 @@ def bucket_label(bounds: tuple[int | None, int | None]) -> str:
     if high is None:
         return _("> {days} d").format(days=low - 1)
     return _("{low}–{high} d").format(low=low, high=high)
+
+
+def format_count(count: int) -> str:
+    """``200000`` → ``200 000`` in French: a count of clients or invoices, grouped like amounts."""
+    return format_decimal(count, format="#,##0", locale=locale())

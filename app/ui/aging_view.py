@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout
 
-from app.formatting import bucket_label, format_cents, format_date
+from app.formatting import bucket_label, format_cents, format_count, format_date
 from app.i18n import N_, _, ngettext
 from app.services import reports
 from app.services.dto import AgingLine, AgingReport
@@ -129,9 +129,9 @@ class AgingView(DossierView):
             return
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         text = ngettext("{count} client with a balance", "{count} clients with a balance", total).format(
-            count=total)
+            count=format_count(total))
         if shown != total:
-            text = _("{shown} of {text} (totals: all clients)").format(shown=shown, text=text)
+            text = _("{shown} of {text} (totals: all clients)").format(shown=format_count(shown), text=text)
         self.count_label.setText(text)
         self._set_status(_("Aged balance at {date} · {count} · net {amount}").format(
             date=format_date(self.report.as_of), count=text, amount=format_cents(self.report.totals.net_cents)))

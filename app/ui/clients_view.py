@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
 
-from app.formatting import format_cents
+from app.formatting import format_cents, format_count
 from app.i18n import N_, _, ngettext
 from app.services import clients
 from app.services.dto import ClientRow
@@ -110,10 +110,10 @@ class ClientsView(DossierView):
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         late = sum(1 for row in self.model.rows if row.overdue_cents > 0)
         overdue = sum(row.overdue_cents for row in self.model.rows)
-        text = ngettext("{count} client", "{count} clients", total).format(count=total)
+        text = ngettext("{count} client", "{count} clients", total).format(count=format_count(total))
         if shown != total:
-            text = _("{shown} of {text}").format(shown=shown, text=text)
+            text = _("{shown} of {text}").format(shown=format_count(shown), text=text)
         self.count_label.setText(text)
         self._set_status(_("{clients} · {late} overdue · {amount} past due").format(
-            clients=ngettext("{count} client", "{count} clients", total).format(count=total),
-            late=late, amount=format_cents(overdue)))
+            clients=ngettext("{count} client", "{count} clients", total).format(count=format_count(total)),
+            late=format_count(late), amount=format_cents(overdue)))

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QCheckBox
 
 from app.domain.records import InvoiceStatus
-from app.formatting import format_cents, format_date
+from app.formatting import format_cents, format_count, format_date
 from app.i18n import N_, _, ngettext
 from app.services import invoices
 from app.services.dto import InvoiceQuery, InvoiceRow
@@ -112,7 +112,7 @@ class InvoicesView(DossierView):
         self.model.set_query(self.current_query())
 
     def _show_total(self, total: int) -> None:
-        self.count_label.setText(ngettext("{count} invoice", "{count} invoices", total).format(count=total))
+        self.count_label.setText(_invoice_count(total))
         self.table.scrollToTop()
 
     def _page_loaded(self) -> None:
@@ -121,5 +121,10 @@ class InvoicesView(DossierView):
             self._fitted = True
         total, loaded = self.model.total, self.model.rowCount()
         self._set_status(_("{invoices} · {loaded} loaded").format(
-            invoices=ngettext("{count} invoice", "{count} invoices", total).format(count=total), loaded=loaded))
+            invoices=_invoice_count(total), loaded=format_count(loaded)))
         self.loaded.emit()
+
+
+def _invoice_count(total: int) -> str:
+    """``200 000 factures``."""
+    return ngettext("{count} invoice", "{count} invoices", total).format(count=format_count(total))

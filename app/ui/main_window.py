@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import format_count
 from app.i18n import _, ngettext
 from app.services.dto import DossierInfo, RecentDossier
 from app.ui.drops import accept_dossier_drag, take_dropped_dossier
@@ -169,9 +170,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         summary = QLabel(
             ngettext("{count} client", "{count} clients", self.info.client_count).format(
-                count=self.info.client_count) + " · " +
+                count=format_count(self.info.client_count)) + " · " +
             ngettext("{count} invoice", "{count} invoices", self.info.invoice_count).format(
-                count=self.info.invoice_count))
+                count=format_count(self.info.invoice_count)))
         summary.setContentsMargins(0, 0, 8, 0)
         self.view_status.setContentsMargins(8, 0, 0, 0)
         self.statusBar().addWidget(self.view_status, 1)

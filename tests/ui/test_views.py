@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.records import InvoiceStatus
-from app.formatting import bucket_label, format_cents
+from app.formatting import bucket_label, format_cents, format_count
 from app.services import clients, invoices, reports
 from app.services.dto import InvoiceQuery
 from app.ui.aging_view import AgingView
@@ -67,7 +67,7 @@ def test_invoices_first_page_total_filter_and_more(qtbot: QtBot, context: ViewCo
     total = invoices.query_invoices(context.workspace, InvoiceQuery(as_of=AS_OF, limit=1)).total_count
     assert view.model.total == total > PAGE_SIZE
     assert view.model.rowCount() == PAGE_SIZE
-    assert str(total) in view.count_label.text()
+    assert format_count(total) in view.count_label.text()  # "1 500 factures"
     view.model.fetchMore(view.model.index(-1, -1))
     assert view.model.rowCount() == min(2 * PAGE_SIZE, total)
     names = (view.model.row_at(row).client_name for row in range(PAGE_SIZE))
