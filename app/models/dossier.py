@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -284,9 +284,3 @@ def restore_backup(backup: Path, path: Path) -> None:
     finally:
         source.close()
         destination.close()
-
-
-def execute(dossier: Dossier, sql: str) -> Any:
-    """Run one read-only SQL statement (used by checks and benchmarks)."""
-    with dossier.engine.connect() as connection:
-        return connection.execute(text(sql)).all()

@@ -11,21 +11,10 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
 from app.domain.kinds import InvoiceKind
 from app.domain.records import DisputeSpan, InvoiceFacts, Settlement, SettlementKind
 from app.models import Allocation, Dispute, Invoice, Payment, dispute_invoices
-
-
-def settled_by_invoice(as_of: date) -> Subquery:
-    """invoice_id → cents settled (payments, credit notes, write-offs) on or before ``as_of``."""
-    return (
-        select(Allocation.invoice_id, func.sum(Allocation.amount_cents).label("settled"))
-        .where(Allocation.on_date <= as_of)
-        .group_by(Allocation.invoice_id)
-        .subquery("settled")
-    )
 
 
 def settled_on(as_of: date) -> ScalarSelect[int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -157,7 +156,3 @@ def backup_dossier(path: Path) -> Path:
     dossier = open_dossier(path, read_only=True)
     dossier.close()
     return backup_file(path.resolve(), reason="manual")
-
-
-def today(workspace: Workspace) -> date:
-    return workspace.clock()

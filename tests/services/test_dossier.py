@@ -159,3 +159,23 @@ def test_large_dossier_opens_at_once_and_is_checked_afterwards(workspace: Worksp
         assert verify_integrity(large) == ()
     finally:
         large.close()
+
+
+def test_restore_brings_back_a_backup_and_keeps_what_it_replaces(workspace: Workspace) -> None:
+    from app.models.dossier import restore_backup
+
+    path = workspace.path
+    workspace.close()
+    before = open_workspace(path)  # backs up the dossier as it is
+    before.close()
+    changed = open_workspace(path, backup=False)
+    clients.add_client(changed, ClientInput(account_code="411NEW", name="Nouveau client"))
+    changed.close()
+    backups = list_backups(path)
+    restore_backup(backups[0], path)
+    restored = open_workspace(path, backup=False)
+    try:
+        assert restored.info().client_count == 0
+    finally:
+        restored.close()
+    assert any("before-restore" in backup.name for backup in list_backups(path))
