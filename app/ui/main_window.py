@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self._action(_("&Filter"), self.focus_filter, QKeySequence.StandardKey.Find))
         view_menu.addAction(self._action(_("Change the &date"), self._focus_date, "Ctrl+D"))
+        from app.ui.dialogs.menu import add_entry_menu  # the "Saisie" menu lives with its dialogs
+
+        self.entry_actions = add_entry_menu(self, self, self.info.read_only)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -1,0 +1,81 @@
+"""Recording a promise to pay: the invoices it covers, the promised date and amount."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+from app.i18n import _
+from app.services import cases
+from app.services.dto import Problem
+from app.services.workspace import Workspace
+from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents
+from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
+from app.ui.tasks import Runner
+
+
+class PromiseDialog(EntryDialog):
+    """A promise pauses reminders until its date; kept or broken is derived from the payments that follow."""
+
+    def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Promise to pay"), workspace, runner, as_of, parent)
+        self.client_combo = ClientCombo(workspace, runner)
+        self.invoices = InvoiceChecklist(workspace, runner, as_of)
+        self.made = date_edit(as_of)
+        self.promised = date_edit(as_of + timedelta(days=7))
+        self.amount = money_edit()
+        self.recorded_by = QLineEdit()
+        self.notes = QLineEdit()
+        form = QFormLayout()
+        self.client_combo.client_changed.connect(self._client_changed)
+        self.add_field(form, _("Client"), "client_id", self.client_combo)
+        self.invoices.selection_changed.connect(self._invoices_changed)
+        self.add_field(form, _("Invoices"), "invoice_ids", self.invoices)
+        self.made.dateChanged.connect(self.touched("promised_on"))
+        form.addRow(_("Promise made on"), self.made)
+        self.promised.dateChanged.connect(self.touched("promised_on"))
+        self.add_field(form, _("Promised payment date"), "promised_on", self.promised)
+        self.amount.textEdited.connect(self.touched("amount_cents"))
+        self.add_field(form, _("Amount promised (€)"), "amount_cents", self.amount)
+        self.recorded_by.setPlaceholderText(_("who took the call"))
+        form.addRow(_("Recorded by"), self.recorded_by)
+        form.addRow(_("Notes"), self.notes)
+        self.body.addLayout(form)
+        self.finish_layout()
+        self.resize(560, 460)
+        if client_id is not None:
+            self.client_combo.select(client_id)
+
+    def _client_changed(self, client_id: int) -> None:
+        self.touched("client_id")()
+        self.invoices.load(client_id)
+
+    def _invoices_changed(self) -> None:
+        # The amount follows the ticked invoices until the user types one.
+        if "amount_cents" not in self._touched and self.invoices.checked_ids():
+            self.amount.setText(cents_text(self.invoices.checked_open_cents()))
+        self.touched("invoice_ids")()
+
+    def amount_cents(self) -> int | None:
+        return read_cents(self.amount.text()) if self.amount.text().strip() else None
+
+    def problems(self) -> list[Problem]:
+        problems = [] if self.client_combo.client_id() else [Problem("client_id", _("Choose a client."))]
+        if not self.invoices.checked_ids():
+            problems.append(Problem("invoice_ids", _("Choose at least one invoice.")))
+        amount = self.amount_cents()
+        if amount is None or amount <= 0:
+            problems.append(Problem("amount_cents", _("The promised amount must be greater than zero.")))
+        if from_qdate(self.promised.date()) < from_qdate(self.made.date()):
+            problems.append(Problem("promised_on", _("The promised date cannot be before the promise.")))
+        return problems
+
+    def work(self) -> Callable[[], Any]:
+        ws, ids, amount = self.workspace, self.invoices.checked_ids(), self.amount_cents() or 0
+        made, promised = from_qdate(self.made.date()), from_qdate(self.promised.date())
+        by, notes = self.recorded_by.text().strip(), self.notes.text().strip()
+        return lambda: cases.record_promise(ws, ids, made, promised, amount, by, notes)
