@@ -58,7 +58,7 @@ def run(*, dossier_path: Path | None, demo: bool, screenshot: Path | None, view:
         view: the page shown first (one of VIEW_KEYS).
         as_of: the date figures are computed for (default: today).
     """
-    if view not in VIEW_KEYS:
+    if view not in VIEW_KEYS and not view.startswith("client:"):
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEW_KEYS)}")
     if screenshot is not None and dossier_path is None and not demo:
         print("encaisse: a screenshot needs a dossier (a path or --demo)", file=sys.stderr)

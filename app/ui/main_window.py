@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.formatting import format_count
 from app.i18n import _, ngettext
 from app.services.dto import DossierInfo, RecentDossier
+from app.ui.client_page import CLIENT_PREFIX, ClientPageView, open_client, wire_client_pages
 from app.ui.drops import accept_dossier_drag, take_dropped_dossier
 from app.ui.icons import icon
 from app.ui.view_base import DossierView, ViewContext
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
+        wire_client_pages(self)
 
     def _style_nav(self) -> None:
         self.nav.setIconSize(QSize(22, 22))
@@ -182,10 +184,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(summary)
 
     def show_view(self, key: str) -> DossierView:
-        """Bring page ``key`` to front (it loads if its data is stale)."""
+        """Bring page ``key`` to front (it loads if its data is stale); ``client:CODE`` is a client's page."""
+        if key.startswith(CLIENT_PREFIX):
+            return open_client(self, code=key.removeprefix(CLIENT_PREFIX))
         row = list(self.views).index(key)
         self.nav.setCurrentRow(row)
         return self.views[key]
+
+    def show_client(self, client_id: int) -> ClientPageView:
+        """Bring client ``client_id``'s page to front; its Back button returns to the current list."""
+        return open_client(self, client_id)
 
     def current_view(self) -> DossierView:
         widget = self.stack.currentWidget()

@@ -31,7 +31,7 @@ class ScreenshotTaker(QObject):
 
     def _window_ready(self, window: MainWindow) -> None:
         window.resize(*SIZE)
-        view = window.views[self._view]
+        view = window.views[self._view] if self._view in window.views else window.current_view()  # client:CODE
         view.loaded.connect(lambda: QTimer.singleShot(SETTLE_MS, lambda: self._grab(window)))
 
     def _grab(self, window: MainWindow) -> None:

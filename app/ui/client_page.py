@@ -1,0 +1,534 @@
+"""A client's page: header with risk grade and credit-limit warning, then identity and contacts, the ledger
+(grand livre) with its running balance, and the history timeline whose documents open outside.
+
+The page is not in the navigation pane: double-clicking a client in the Clients page or the aged balance
+opens it (see :func:`wire_client_pages`), its "Back" button returns to the list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.risk import RiskFactor, RiskGrade
+from app.formatting import format_cents, format_count, format_date, format_days, format_percent
+from app.i18n import N_, _, ngettext
+from app.services import client_page as service
+from app.services.client_page import ClientPage, LedgerLine
+from app.ui.columns import CENTER, MUTED_COLOUR, OVERDUE_COLOUR, RIGHT, Column
+from app.ui.invoice_status import status_colour, status_label
+from app.ui.row_model import RowTableModel
+from app.ui.view_base import DossierView, ViewContext
+from app.ui.widgets import DataTable, caption
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+CLIENT_PREFIX = "client:"  # --view client:CODE
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#689f38", "C": "#f9a825", "D": "#ef6c00", "E": "#c62828"}
+
+_LEDGER_KINDS = {
+    service.INVOICE: N_("Invoice"), service.CREDIT_NOTE: N_("Credit note"), service.PAYMENT: N_("Payment"),
+    service.WRITE_OFF: N_("Write-off"), service.UNALLOCATED: N_("Unallocated"),
+}
+_FACTOR_LABELS = {
+    "average_days_late": N_("Average days late (12 months, weighted by amount)"),
+    "share_paid_late": N_("Invoices paid late (12 months)"),
+    "overdue_vs_limit": N_("Overdue amount vs credit limit"),
+    "open_disputes": N_("Open disputes"),
+    "broken_promises": N_("Broken promises (12 months)"),
+}
+_HISTORY_KINDS = {
+    "reminder": N_("Reminder"), "letter": N_("Letter"), "call": N_("Call"), "formal_notice": N_("Formal notice"),
+    "promise": N_("Promise to pay"), "dispute_opened": N_("Dispute opened"),
+    "dispute_resolved": N_("Dispute resolved"), "plan": N_("Payment plan"), "note": N_("Note"),
+    "postponed": N_("Postponed"), "skipped": N_("Skipped"), "write_off": N_("Write-off"), "agency": N_("Agency"),
+    "court": N_("Court"), "correction": N_("Correction"), "cost": N_("Recovery cost"),
+}
+_CHANNELS = {
+    "email": N_("E-mail"), "letter": N_("Letter"), "phone": N_("Phone"),
+    "registered_letter": N_("Registered letter"), "judicial": N_("Judicial"),
+}
+_OUTCOMES = {"kept": N_("kept"), "broken": N_("broken"), "pending": N_("pending")}
+_INSTALMENT_STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "upcoming": N_("upcoming"),
+                      "cancelled": N_("cancelled")}
+_DETAIL_KEYS = {
+    "to": N_("To"), "outcome": N_("Outcome"), "reason": N_("Reason"), "deadline_days": N_("Deadline (days)"),
+    "lrar_number": N_("LRAR no."), "promised_on": N_("Promised for"), "amount_cents": N_("Amount"),
+    "dispute_id": N_("Dispute no."),
+}
+_REASONS = {"price": N_("price"), "quantity": N_("quantity"), "quality": N_("quality"),
+            "not_received": N_("not received"), "already_paid": N_("already paid"), "other": N_("other")}
+_DISPUTE_OUTCOMES = {"credit_note": N_("credit note"), "paid": N_("paid"), "rejected": N_("rejected")}
+_COSTS = {"postage": N_("postage"), "registered_letter": N_("registered letter"), "bailiff": N_("bailiff"),
+          "agency_fee": N_("agency fee"), "time": N_("time spent"), "other": N_("other")}
+
+
+def _detail(key: str, value: str) -> str:
+    """One JSON detail of an action as the user reads it: a known key translated, cents and dates formatted."""
+    if not key:
+        return value
+    if key == "amount_cents" and value.lstrip("-").isdigit():
+        value = format_cents(int(value))
+    elif key == "promised_on":
+        with contextlib.suppress(ValueError):
+            value = format_date(date.fromisoformat(value))
+    elif key == "reason" and value in _REASONS:
+        value = _(_REASONS[value])
+    elif key == "outcome" and value in _DISPUTE_OUTCOMES:
+        value = _(_DISPUTE_OUTCOMES[value])
+    label = _(_DETAIL_KEYS[key]) if key in _DETAIL_KEYS else key
+    return f"{label} : {value}"
+
+
+def _amount_colour(line: LedgerLine) -> QColor | None:
+    if line.kind == service.UNALLOCATED:
+        return MUTED_COLOUR
+    return None
+
+
+def _status_text(line: LedgerLine) -> str:
+    return status_label(line.status) if line.status is not None else ""
+
+
+def _status_colour(line: LedgerLine) -> QColor | None:
+    return status_colour(line.status) if line.status is not None else None
+
+
+def _days_colour(line: LedgerLine) -> QColor | None:
+    return OVERDUE_COLOUR if line.days_late else None
+
+
+LEDGER_COLUMNS: tuple[Column[LedgerLine], ...] = (
+    Column("date", N_("Date"), lambda r: format_date(r.on), lambda r: r.on, width=100),
+    Column("kind", N_("Type"), lambda r: _(_LEDGER_KINDS[r.kind]), width=140),
+    Column("reference", N_("Reference"), lambda r: r.reference, width=220),
+    Column("due", N_("Due date"), lambda r: format_date(r.due_date) if r.due_date else "",
+           lambda r: r.due_date or date.min, width=100),
+    Column("debit", N_("Debit"), lambda r: format_cents(r.amount_cents) if r.amount_cents > 0 and
+           r.kind != service.UNALLOCATED else "", lambda r: r.amount_cents, align=RIGHT, searchable=False),
+    Column("credit", N_("Credit"), lambda r: format_cents(abs(r.amount_cents)) if r.amount_cents < 0 or
+           r.kind == service.UNALLOCATED else "", lambda r: -r.amount_cents, align=RIGHT, searchable=False,
+           foreground=_amount_colour),
+    Column("balance", N_("Balance"), lambda r: format_cents(r.balance_cents), lambda r: r.balance_cents,
+           align=RIGHT, searchable=False),
+    Column("open", N_("Open"), lambda r: format_cents(r.open_cents) if r.open_cents else "",
+           lambda r: r.open_cents or 0, align=RIGHT, searchable=False),
+    Column("days", N_("Days late"), lambda r: str(r.days_late) if r.days_late else "",
+           lambda r: r.days_late or 0, align=CENTER, foreground=_days_colour, searchable=False),
+    Column("status", N_("Status"), _status_text, foreground=_status_colour, width=150),
+    Column("detail", N_("Detail"), lambda r: r.detail, width=320),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One line of the history tab: an action, a promise, a plan, a dispute or a recovery cost."""
+
+    on: date
+    kind: str
+    channel: str
+    summary: str
+    details: str
+    invoices: str
+    document_id: int | None = None
+    document_filename: str = ""
+
+
+def _document_text(row: TimelineRow) -> str:
+    return row.document_filename
+
+
+TIMELINE_COLUMNS: tuple[Column[TimelineRow], ...] = (
+    Column("date", N_("Date"), lambda r: format_date(r.on), lambda r: r.on, width=100),
+    Column("kind", N_("Event"), lambda r: r.kind, width=170),
+    Column("channel", N_("Channel"), lambda r: r.channel, width=130),
+    Column("summary", N_("Summary"), lambda r: r.summary, width=420, tooltip=lambda r: r.details),
+    Column("details", N_("Details"), lambda r: r.details, width=320),
+    Column("invoices", N_("Invoices"), lambda r: r.invoices, width=220),
+    Column("document", N_("Document"), _document_text, width=220,
+           tooltip=lambda r: _("Double-click to open") if r.document_id else ""),
+)
+
+
+def timeline(page: ClientPage) -> list[TimelineRow]:
+    """Actions, promises with their outcome, plans with their instalments, disputes and recovery costs,
+    newest first (the service's action order is kept among rows of the same day)."""
+    rows: list[TimelineRow] = []
+    for entry in page.history:
+        rows.append(TimelineRow(
+            entry.on, _(_HISTORY_KINDS.get(entry.kind.value, entry.kind.value)),
+            _(_CHANNELS[entry.channel.value]) if entry.channel else "", entry.summary,
+            " · ".join(_detail(k, v) for k, v in entry.details), ", ".join(entry.invoice_numbers),
+            entry.document_id, entry.document_filename))
+    for promise in page.promises:  # on its date, with what became of it (the action records when it was made)
+        rows.append(TimelineRow(
+            promise.promised_on, _("Promise due"), "",
+            _("{amount} promised for {date}: {outcome}").format(
+                amount=format_cents(promise.amount_cents), date=format_date(promise.promised_on),
+                outcome=_(_OUTCOMES[promise.outcome])),
+            promise.notes, ", ".join(promise.invoice_numbers)))
+    for plan in page.plans:
+        total = sum(i.amount_cents for i in plan.instalments)
+        states = " · ".join(f"{format_date(i.due_on)} {format_cents(i.amount_cents)} {_(_INSTALMENT_STATES[i.state])}"
+                            for i in plan.instalments)
+        summary = ngettext("Payment plan: {count} instalment, {amount}", "Payment plan: {count} instalments, {amount}",
+                           len(plan.instalments)).format(count=len(plan.instalments), amount=format_cents(total))
+        if plan.cancelled_on:
+            summary += " — " + _("cancelled on {date}").format(date=format_date(plan.cancelled_on))
+        rows.append(TimelineRow(plan.agreed_on, _("Payment plan"), "", summary, states,
+                                ", ".join(plan.invoice_numbers)))
+    recorded = {(e.on, e.invoice_numbers) for e in page.history if e.kind.value == "dispute_opened"}
+    for dispute in page.disputes:  # only those the history does not show already
+        if (dispute.opened_on, dispute.invoice_numbers) in recorded:
+            continue
+        summary = _("Dispute ({reason})").format(reason=_(_REASONS[dispute.reason.value]))
+        if dispute.resolved_on:
+            summary += " — " + _("resolved on {date}").format(date=format_date(dispute.resolved_on))
+            if dispute.outcome:
+                summary += f" ({_(_DISPUTE_OUTCOMES[dispute.outcome.value])})"
+        else:
+            summary += " — " + _("open")
+        rows.append(TimelineRow(dispute.opened_on, _("Dispute"), "", summary, dispute.notes,
+                                ", ".join(dispute.invoice_numbers)))
+    for cost in page.costs:
+        rows.append(TimelineRow(cost.on, _("Recovery cost"), "",
+                                f"{format_cents(cost.amount_cents)} ({_(_COSTS[cost.kind.value])})", cost.notes, ""))
+    rows.sort(key=lambda r: r.on, reverse=True)  # stable: same-day rows keep the order above
+    return rows
+
+
+def factor_value(factor: RiskFactor) -> str:
+    if factor.value is None:
+        return "—"
+    if factor.key == "average_days_late":
+        return format_days(factor.value)
+    if factor.key in ("share_paid_late", "overdue_vs_limit"):
+        return format_percent(factor.value)
+    return format_count(int(factor.value))
+
+
+def risk_explanation(risk: RiskGrade) -> str:
+    """The factors and the points each cost, one per line (the badge's tooltip)."""
+    lines = [_("Risk grade {grade}: {points} points").format(grade=risk.grade, points=risk.points)]
+    for factor in risk.factors:
+        lines.append(_("{label}: {value} → {points} pt").format(
+            label=_(_FACTOR_LABELS[factor.key]), value=factor_value(factor), points=factor.points))
+    lines.append(_("0–1 pt A, 2–3 B, 4–6 C, 7–9 D, 10+ E; one factor at 4 pt gives at least D."))
+    return "\n".join(lines)
+
+
+def _form_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class ClientPageView(DossierView):
+    """One client as of the toolbar date.
+
+    Signals:
+        back_requested(): the "Back" button; the window shows the list the client was opened from.
+    """
+
+    back_requested = Signal()
+
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__(context)
+        self.client_id: int | None = None
+        self.code: str | None = None
+        self.page: ClientPage | None = None
+        self.ledger_model: RowTableModel[LedgerLine] = RowTableModel(LEDGER_COLUMNS)
+        self.timeline_model: RowTableModel[TimelineRow] = RowTableModel(TIMELINE_COLUMNS)
+        self.back_button = QPushButton(_("← Back"))
+        self.back_button.setToolTip(_("Back to the list"))
+        self.back_button.clicked.connect(self.back_requested.emit)
+        self.name_label = QLabel()
+        font = QFont(self.name_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.subtitle = caption("")
+        self.badge = QLabel()
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setMinimumWidth(96)
+        self.figures = QLabel()
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.warning = QLabel()
+        self.warning.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.warning.hide()
+        self.tabs = QTabWidget()
+        self.identity_box = QWidget()
+        self.ledger_table = DataTable()
+        self.ledger_proxy = QSortFilterProxyModel()
+        self.ledger_proxy.setSourceModel(self.ledger_model)
+        self.ledger_table.setModel(self.ledger_proxy)
+        self.timeline_table = DataTable()
+        self.timeline_table.setModel(self.timeline_model)
+        self.timeline_table.doubleClicked.connect(self._open_document)
+        self.tabs.addTab(self._scrolled(self.identity_box), _("Identity && contacts"))
+        self.tabs.addTab(self.ledger_table, _("Ledger"))
+        self.tabs.addTab(self.timeline_table, _("History"))
+        self.tabs.setCurrentIndex(1)
+        self._fitted = False
+        self._layout()
+
+    @staticmethod
+    def _scrolled(widget: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(widget)
+        return area
+
+    def _layout(self) -> None:
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.name_label)
+        titles.addWidget(self.subtitle)
+        titles.addWidget(self.warning)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addSpacing(12)
+        header.addLayout(titles, 1)
+        header.addWidget(self.figures)
+        header.addSpacing(12)
+        header.addWidget(self.badge)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 8)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+    def show_client(self, client_id: int) -> None:
+        """Show client ``client_id`` (loads now if visible, else when shown)."""
+        self.client_id, self.code = client_id, None
+        self.invalidate()
+
+    def show_code(self, code: str) -> None:
+        """Show the client whose account code is ``code`` (the command line's ``--view client:CODE``)."""
+        self.client_id, self.code = None, code
+        self.invalidate()
+
+    def reload(self) -> None:
+        workspace, as_of, client_id, code = self.context.workspace, self.context.as_of, self.client_id, self.code
+        if client_id is None and code is None:
+            return
+
+        def work() -> ClientPage | None:
+            wanted = client_id if client_id is not None else service.client_id_for_code(workspace, code or "")
+            return None if wanted is None else service.client_page(workspace, wanted, as_of)
+
+        self.context.runner.submit(work, self._show, context=self, progress=_("Loading the client…"))
+
+    def _show(self, page: ClientPage | None) -> None:
+        if page is None:
+            self.name_label.setText(_("No client with code {code}").format(code=self.code))
+            self._set_status("")
+            self.loaded.emit()
+            return
+        self.page = page
+        self.client_id, self.code = page.identity.id, None
+        self._show_header(page)
+        self._fill_identity(page)
+        self.ledger_model.set_rows(page.ledger)
+        self.timeline_model.set_rows(timeline(page))
+        if not self._fitted:
+            self.ledger_table.fit_columns(LEDGER_COLUMNS, stretch_key="reference")
+            self.timeline_table.fit_columns(TIMELINE_COLUMNS, stretch_key="summary")
+            self._fitted = True
+        if self.ledger_model.rowCount():  # the latest lines first in view, once the rows are laid out
+            self.ledger_table.scrollToBottom()
+            QTimer.singleShot(0, self.ledger_table, self.ledger_table.scrollToBottom)
+        invoices = sum(1 for line in page.ledger if line.kind == service.INVOICE)
+        self._set_status(_("{name} · {invoices} · balance {balance} · overdue {overdue}").format(
+            name=page.identity.name,
+            invoices=ngettext("{count} invoice", "{count} invoices", invoices).format(count=format_count(invoices)),
+            balance=format_cents(page.balance_cents), overdue=format_cents(page.overdue_cents)))
+        self.loaded.emit()
+
+    def _show_header(self, page: ClientPage) -> None:
+        ident = page.identity
+        self.name_label.setText(ident.name)
+        parts = [ident.account_code, ident.city, _("SIREN {siren}").format(siren=ident.siren) if ident.siren else "",
+                 ident.segment_label]
+        self.subtitle.setText(" · ".join(p for p in parts if p))
+        figures = [_("Balance: {amount}").format(amount=format_cents(page.balance_cents)),
+                   _("Overdue: {amount}").format(amount=format_cents(page.overdue_cents))]
+        if ident.credit_limit_cents is not None:
+            figures.append(_("Credit limit: {amount}").format(amount=format_cents(ident.credit_limit_cents)))
+        self.figures.setText("\n".join(figures))
+        colour = GRADE_COLOURS[page.risk.grade]
+        self.badge.setText(_("Risk {grade}").format(grade=page.risk.grade))
+        self.badge.setStyleSheet(f"background: {colour}; color: white; font-weight: bold; font-size: 15pt;"
+                                 " border-radius: 8px; padding: 8px 12px;")
+        self.badge.setToolTip(risk_explanation(page.risk))
+        if page.over_credit_limit and ident.credit_limit_cents is not None:
+            self.warning.setText(_("⚠ Balance {balance} is over the credit limit of {limit}").format(
+                balance=format_cents(page.balance_cents), limit=format_cents(ident.credit_limit_cents)))
+            self.warning.show()
+        else:
+            self.warning.hide()
+        if ident.do_not_remind:
+            self.subtitle.setText(self.subtitle.text() + " · " + _("Do not remind: {reason}").format(
+                reason=ident.do_not_remind_reason))
+
+    def _fill_identity(self, page: ClientPage) -> None:
+        old = self.identity_box.layout()
+        if old is not None:
+            QWidget().setLayout(old)  # reparent the old layout and its widgets to a throwaway widget
+        ident = page.identity
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        address = ", ".join(p for p in (ident.address_line1, ident.address_line2,
+                                        f"{ident.postcode} {ident.city}".strip(), ident.country) if p)
+        terms = (ngettext("{count} day", "{count} days", ident.payment_terms_days).format(
+            count=ident.payment_terms_days) if ident.payment_terms_days is not None else _("Dossier default"))
+        rows: list[tuple[str, str]] = [
+            (_("Name"), ident.name), (_("Account code"), ident.account_code), (_("SIREN"), ident.siren or "—"),
+            (_("VAT number"), ident.vat_number or "—"), (_("Address"), address or "—"),
+            (_("Type"), _("Consumer") if ident.is_consumer else _("Business (B2B)")),
+            (_("Language"), ident.language.value.upper()), (_("Segment"), ident.segment_label or "—"),
+            (_("Reminder ladder"), ident.ladder_name or _("Dossier default")), (_("Payment terms"), terms),
+            (_("Credit limit"), format_cents(ident.credit_limit_cents) if ident.credit_limit_cents is not None
+             else _("None")),
+            (_("Reminders"), _("Do not remind: {reason}").format(reason=ident.do_not_remind_reason)
+             if ident.do_not_remind else _("Active")),
+            (_("Notes"), ident.notes or "—"),
+        ]
+        for label, value in rows:
+            form.addRow(label, _form_label(value))
+        contacts = QFormLayout()
+        for contact in ident.contacts:
+            title = ("★ " if contact.is_billing else "") + contact.name
+            details = " · ".join(p for p in (contact.role, contact.email, contact.phone,
+                                             _("billing contact") if contact.is_billing else "") if p)
+            contacts.addRow(_form_label(title), _form_label(details))
+        if not ident.contacts:
+            contacts.addRow(_form_label(_("No contact")))
+        risk = QFormLayout()
+        for factor in page.risk.factors:
+            risk.addRow(_(_FACTOR_LABELS[factor.key]), _form_label(
+                _("{value} → {points} pt").format(value=factor_value(factor), points=factor.points)))
+        risk.addRow(_("Grade"), _form_label(_("{grade} ({points} points)").format(
+            grade=page.risk.grade, points=page.risk.points)))
+        columns = QHBoxLayout()
+        columns.addLayout(self._section(_("Identity"), form), 1)
+        side = QVBoxLayout()
+        side.addLayout(self._section(_("Contacts"), contacts))
+        side.addLayout(self._section(_("Risk"), risk))
+        side.addStretch(1)
+        columns.addSpacing(24)
+        columns.addLayout(side, 1)
+        outer = QVBoxLayout(self.identity_box)
+        outer.addLayout(columns)
+        outer.addStretch(1)
+
+    @staticmethod
+    def _section(title: str, body: QFormLayout) -> QVBoxLayout:
+        box = QVBoxLayout()
+        heading = QLabel(title)
+        font = QFont(heading.font())
+        font.setBold(True)
+        heading.setFont(font)
+        box.addWidget(heading)
+        box.addLayout(body)
+        box.addSpacing(10)
+        return box
+
+    def _open_document(self, index: QModelIndex) -> None:
+        row = self.timeline_model.row_at(index.row())
+        if row.document_id is None:
+            return
+        workspace, document_id = self.context.workspace, row.document_id
+        self.context.runner.submit(lambda: service.document_bytes(workspace, document_id), open_document,
+                                   context=self, progress=_("Opening the document…"))
+
+
+def open_document(document: tuple[str, bytes]) -> Path:
+    """Write a stored document to a temporary folder and open it with the system's viewer."""
+    filename, content = document
+    folder = Path(tempfile.mkdtemp(prefix="encaisse-"))
+    path = folder / (Path(filename).name or "document")
+    path.write_bytes(content)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return path
+
+
+def client_page_of(window: MainWindow) -> ClientPageView:
+    """The window's client page, created and added to its stacked pages on first use."""
+    page = window.views.get("client")
+    if isinstance(page, ClientPageView):
+        return page
+    page = ClientPageView(ViewContext(window.context.workspace, window.context.runner, window.context.as_of))
+    page.status_changed.connect(
+        lambda text: window.view_status.setText(text) if window.stack.currentWidget() is page else None)
+    page.back_requested.connect(lambda: _back(window))
+    window.views["client"] = page  # after the navigation's pages: it follows the as-of date like them
+    window.stack.addWidget(page)
+    window.nav.itemClicked.connect(lambda _item: _back(window))  # the current list, clicked again
+    return page
+
+
+def _back(window: MainWindow) -> None:
+    window.stack.setCurrentIndex(max(0, window.nav.currentRow()))
+    window.view_status.setText(window.current_view().status_text)
+
+
+def open_client(window: MainWindow, client_id: int | None = None, code: str | None = None) -> ClientPageView:
+    """Bring the client page to front on ``client_id`` (or the client with account code ``code``)."""
+    page = client_page_of(window)
+    if window.nav.currentRow() < 0 and "clients" in window.views:  # opened first (--view client:CODE):
+        window.nav.setCurrentRow(list(window.views).index("clients"))  # Back goes to the client list
+    if client_id is not None:
+        page.show_client(client_id)
+    else:
+        page.show_code(code or "")
+    window.stack.setCurrentWidget(page)
+    window.view_status.setText(page.status_text)
+    return page
+
+
+def _client_of(view: Any, index: QModelIndex) -> int | None:
+    source = view.proxy.mapToSource(index)
+    client_id = getattr(view.model.row_at(source.row()), "client_id", None)
+    if client_id is None:
+        client_id = getattr(view.model.row_at(source.row()), "id", None)
+    return client_id if isinstance(client_id, int) else None
+
+
+def wire_client_pages(window: MainWindow) -> None:
+    """Double-clicking a client in the Clients page or a line of the aged balance opens its page."""
+    for key in ("clients", "aging"):
+        view = window.views.get(key)
+        if view is None or not hasattr(view, "table"):
+            continue
+        view.table.doubleClicked.connect(_opener(window, view))
+
+
+def _opener(window: MainWindow, view: Any) -> Callable[[QModelIndex], None]:
+    def open_row(index: QModelIndex) -> None:
+        client_id = _client_of(view, index)
+        if client_id is not None:
+            window.show_client(client_id)
+    return open_row

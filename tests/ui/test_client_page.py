@@ -1,0 +1,130 @@
+"""The client page on the demo dossier: ledger model, opening from the lists, Back, documents, screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtWidgets import QTableView
+from pytestqt.qtbot import QtBot
+
+from app.services import clients
+from app.services.dto import ClientRow
+from app.services.workspace import Workspace
+from app.ui import client_page as ui
+from app.ui.client_page import ClientPageView, open_document, timeline
+from app.ui.main_window import MainWindow
+from app.ui.view_base import ViewContext
+from tests.ui.conftest import AS_OF
+from tests.ui.test_screenshot import _run
+
+
+def _busiest(ws: Workspace) -> ClientRow:
+    return max(clients.list_clients(ws, AS_OF), key=lambda row: row.invoice_count)
+
+
+def test_ledger_model_and_header(qtbot: QtBot, qtmodeltester: object, context: ViewContext) -> None:
+    row = _busiest(context.workspace)
+    view = ClientPageView(context)
+    qtbot.addWidget(view)
+    view.show_code(row.account_code)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.ensure_loaded()
+    assert view.page is not None
+    assert view.page.identity.id == row.id
+    assert view.name_label.text() == row.name
+    qtmodeltester.check(view.ledger_model)  # type: ignore[attr-defined]
+    qtmodeltester.check(view.timeline_model)  # type: ignore[attr-defined]
+    invoices = [line for line in view.ledger_model.rows if line.kind == "invoice"]
+    assert len(invoices) == row.invoice_count
+    assert view.page.balance_cents == row.open_cents  # same net balance as the client list
+    balance = view.ledger_model.column_index("balance")
+    assert view.ledger_model.index(0, balance).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert view.page.risk.grade in view.badge.text()
+    assert "pt" in view.badge.toolTip()
+    dates = [r.on for r in timeline(view.page)]
+    assert dates == sorted(dates, reverse=True)
+
+
+def _double_click(qtbot: QtBot, table: QTableView, index: QModelIndex) -> None:
+    # Qt emits doubleClicked only for the index the first press landed on: press, then double-click.
+    centre = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def _window(qtbot: QtBot, context: ViewContext) -> MainWindow:
+    window = MainWindow(context.workspace.info(), context)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_double_click_in_clients_opens_the_page_and_back_returns(qtbot: QtBot, context: ViewContext) -> None:
+    window = _window(qtbot, context)
+    clients_view = window.show_view("clients")
+    clients_view.ensure_loaded()
+    table = clients_view.table  # type: ignore[attr-defined]
+    index = table.model().index(3, 1)
+    wanted = table.model().index(3, 0).data()
+    _double_click(qtbot, table, index)
+    page = window.views["client"]
+    assert isinstance(page, ClientPageView)
+    assert window.stack.currentWidget() is page
+    assert page.page is not None and page.page.identity.account_code == wanted
+    qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is clients_view
+
+
+def test_double_click_in_the_aged_balance_opens_the_page(qtbot: QtBot, context: ViewContext) -> None:
+    window = _window(qtbot, context)
+    aging = window.show_view("aging")
+    aging.ensure_loaded()
+    table = aging.table  # type: ignore[attr-defined]
+    index = table.model().index(0, 1)
+    wanted = table.model().index(0, 0).data()
+    _double_click(qtbot, table, index)
+    assert window.current_view() is window.views["client"]
+    page = window.views["client"]
+    assert isinstance(page, ClientPageView) and page.page is not None
+    assert page.page.identity.account_code == wanted
+
+
+def test_show_view_client_code(qtbot: QtBot, context: ViewContext) -> None:
+    row = _busiest(context.workspace)
+    window = _window(qtbot, context)
+    page = window.show_view(f"client:{row.account_code}")
+    assert isinstance(page, ClientPageView)
+    assert page.page is not None and page.page.identity.id == row.id
+    page.back_button.click()
+    assert window.current_view() is window.views["clients"]
+
+
+def test_unknown_code_says_so(qtbot: QtBot, context: ViewContext) -> None:
+    view = ClientPageView(context)
+    qtbot.addWidget(view)
+    view.show_code("NOPE")
+    view.ensure_loaded()
+    assert "NOPE" in view.name_label.text()
+
+
+def test_a_document_opens_from_a_temporary_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    path = open_document(("../relance.pdf", b"%PDF-1.4"))
+    assert path.name == "relance.pdf" and path.read_bytes() == b"%PDF-1.4"
+    assert opened == [QUrl.fromLocalFile(str(path))]
+    assert ui.CLIENT_PREFIX == "client:"
+
+
+def test_screenshot_of_a_client_page(tmp_path: Path, demo_path: Path, demo_ws: Workspace) -> None:
+    row = _busiest(demo_ws)
+    target = tmp_path / "client.png"
+    result = _run(tmp_path, demo_path, target, f"client:{row.account_code}")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1280, 800)
+    colours = {image.pixel(x, y) for x in range(200, 1280, 7) for y in range(120, 780, 7)}
+    assert len(colours) > 20
