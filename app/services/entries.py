@@ -355,3 +355,27 @@ def add_invoice_with_original(ws: Workspace, data: InvoiceInput, filename: str, 
                       invoice_ids=(invoice.id,), document_id=document.id,
                       details={"filename": filename, "sha256": document.sha256})
         return invoice.id
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDetail:
+    """An invoice or credit note as its edit form needs it; ``original`` is the attached file's name."""
+
+    id: int
+    data: InvoiceInput
+    original: str | None
+
+
+def invoice_detail(ws: Workspace, invoice_id: int) -> InvoiceDetail:
+    with ws.dossier.reading() as session:
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise ValidationFailed([Problem("", _("Invoice #{id} does not exist.").format(id=invoice_id))])
+        data = InvoiceInput(
+            number=invoice.number, client_id=invoice.client_id, issue_date=invoice.issue_date,
+            due_date=invoice.due_date, amount_incl_cents=invoice.amount_incl_cents,
+            amount_excl_cents=invoice.amount_excl_cents, kind=InvoiceKind(invoice.kind),
+            no_reminder=invoice.no_reminder, notes=invoice.notes)
+        original = session.scalar(select(StoredDocument.filename).where(
+            StoredDocument.id == invoice.original_document_id)) if invoice.original_document_id else None
+        return InvoiceDetail(invoice_id, data, original)

@@ -114,7 +114,7 @@ def test_enter_an_invoice_with_vat_helper_and_original(qtbot: QtBot, book: Ledge
     dialog.number.setText("FA-3")
     dialog.excl.setText("1 000,00")
     dialog.fill_with_vat()
-    assert dialog.incl.text() == "1200,00"
+    assert dialog.incl.text() == "1 200,00"
     dialog.choose_file = lambda: original
     dialog.pick_original()
     dialog.submit()
@@ -195,7 +195,7 @@ def test_promise_becomes_broken_after_its_date(qtbot: QtBot, book: Ledger, fresh
     dialog = _show(qtbot, PromiseDialog(fresh, runner, TODAY, client_id=client_id))
     assert isinstance(dialog, PromiseDialog)
     dialog.invoices.check(dialog.invoices.open_items[0].invoice_id)
-    assert dialog.amount.text() == "1000,00"
+    assert dialog.amount.text() == "1 000,00"
     dialog.submit()
     assert dialog.result() == dialog.DialogCode.Accepted
     [promise] = entries.promise_statuses(fresh, client_id, TODAY)
@@ -260,3 +260,36 @@ def test_entry_menu_opens_dialogs_and_reloads_the_pages(qtbot: QtBot, book: Ledg
     dialog.amount.setText("12,50")
     dialog.submit()
     assert set(reloaded) == set(window.views)
+
+
+def test_edit_an_invoice_sets_no_reminder_and_keeps_settled_floor(qtbot: QtBot, book: Ledger, fresh: Workspace,
+                                                                  runner: SyncRunner) -> None:
+    f1 = entries.open_items_for_client(fresh, _alpha(fresh), TODAY)[0].invoice_id
+    book.pay("ALPHA", date(2026, 11, 2), 40_000, (f1, 40_000))
+    dialog = _show(qtbot, InvoiceDialog(fresh, runner, TODAY, invoice_id=f1))
+    assert isinstance(dialog, InvoiceDialog)
+    loaded = (dialog.number.text(), dialog.incl.text(), dialog.client_combo.client_id())
+    assert loaded == ("F1", "1 000,00", _alpha(fresh))
+    dialog.no_reminder.setChecked(True)
+    dialog.incl.setText("300,00")
+    dialog.excl.setText("250,00")
+    dialog.submit()
+    assert dialog.result() != dialog.DialogCode.Accepted  # below the 400,00 € already paid
+    assert _error(dialog, "amount_incl_cents")
+    dialog.incl.setText("1 000,00")
+    dialog.excl.setText("833,33")
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    detail = entries.invoice_detail(fresh, f1)
+    assert detail.data.no_reminder and detail.data.due_date == date(2026, 10, 1)
+
+
+def test_promise_dialog_shows_earlier_promises_with_their_outcome(qtbot: QtBot, book: Ledger, fresh: Workspace,
+                                                                  runner: SyncRunner) -> None:
+    from app.services import cases
+    f1 = entries.open_items_for_client(fresh, _alpha(fresh), TODAY)[0].invoice_id
+    cases.record_promise(fresh, (f1,), date(2026, 11, 1), date(2026, 11, 10), 10_000)
+    dialog = _show(qtbot, PromiseDialog(fresh, runner, TODAY, client_id=_alpha(fresh)))
+    assert isinstance(dialog, PromiseDialog)
+    assert "10/11/2026" in dialog.history.text()
+    assert "broken" in dialog.history.text() or "non tenue" in dialog.history.text()

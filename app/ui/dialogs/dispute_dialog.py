@@ -49,7 +49,7 @@ class DisputeDialog(EntryDialog):
         self.add_field(form, _("Notes"), "notes", self.notes)
         self.body.addLayout(form)
         self.finish_layout()
-        self.resize(560, 440)
+        self.resize(560, self.sizeHint().height())
         if client_id is not None:
             self.client_combo.select(client_id)
 

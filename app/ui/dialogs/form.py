@@ -63,9 +63,11 @@ def read_cents(text: str) -> int | None:
 
 
 def cents_text(cents: int) -> str:
-    """``123456`` → ``1234,56``: an amount to put back in an edit field (no grouping, no symbol)."""
+    """``123456`` → ``1 234,56``: an amount to put back in an edit field (plain spaces, no symbol), as
+    parse_amount reads it back."""
     sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
+    units = f"{abs(cents) // 100:,}".replace(",", " ")
+    return f"{sign}{units},{abs(cents) % 100:02d}"
 
 
 def error_label() -> QLabel:

@@ -22,8 +22,9 @@ from app.domain.kinds import InvoiceKind
 from app.i18n import _
 from app.services import entries, invoices
 from app.services.dto import InvoiceInput, Problem
+from app.services.entries import InvoiceDetail
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents
+from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents, to_qdate
 from app.ui.dialogs.pickers import ClientCombo
 from app.ui.tasks import Runner
 
@@ -36,6 +37,15 @@ def with_vat(excl_cents: int) -> int:
     return (excl_cents * (1000 + VAT_RATE_TENTHS) + 500) // 1000
 
 
+def edit_with_original(ws: Workspace, invoice_id: int, data: InvoiceInput, original: Path | None) -> int:
+    """Runs on the worker: the edit, then the newly chosen original (each its own transaction)."""
+    content = original.read_bytes() if original is not None else b""
+    invoices.edit_invoice(ws, invoice_id, data)
+    if original is not None:
+        entries.attach_document(ws, original.name, content, invoice_id=invoice_id)
+    return invoice_id
+
+
 class InvoiceDialog(EntryDialog):
     """Enters a new invoice, or a credit note when ``kind`` says so.
 
@@ -44,10 +54,14 @@ class InvoiceDialog(EntryDialog):
     """
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, kind: InvoiceKind = InvoiceKind.INVOICE,
-                 client_id: int | None = None, parent: QWidget | None = None) -> None:
-        title = _("New invoice") if kind is InvoiceKind.INVOICE else _("New credit note")
+                 client_id: int | None = None, invoice_id: int | None = None, parent: QWidget | None = None) -> None:
+        if invoice_id is not None:
+            title = _("Edit invoice")
+        else:
+            title = _("New invoice") if kind is InvoiceKind.INVOICE else _("New credit note")
         super().__init__(title, workspace, runner, as_of, parent)
         self.kind = kind
+        self.invoice_id = invoice_id
         self.number = QLineEdit()
         self.client_combo = ClientCombo(workspace, runner)
         self.issue = date_edit(as_of)
@@ -61,6 +75,26 @@ class InvoiceDialog(EntryDialog):
         self._build()
         if client_id is not None:
             self.client_combo.select(client_id)
+        if invoice_id is not None:
+            runner.submit(lambda: entries.invoice_detail(workspace, invoice_id), self._load, context=self)
+
+    def _load(self, detail: InvoiceDetail) -> None:
+        data = detail.data
+        self.kind = data.kind
+        if data.kind is InvoiceKind.CREDIT_NOTE:
+            self.setWindowTitle(_("Edit credit note"))
+        self.number.setText(data.number)
+        self.client_combo.select(data.client_id)
+        self._touched.add("due_date")  # keep the stored due date when the issue date is set
+        self.issue.setDate(to_qdate(data.issue_date))
+        self.due.setDate(to_qdate(data.due_date))
+        self.excl.setText(cents_text(data.amount_excl_cents))
+        self.incl.setText(cents_text(data.amount_incl_cents))
+        self.no_reminder.setChecked(data.no_reminder)
+        self.notes.setText(data.notes)
+        if detail.original:
+            self.original_label.setText(detail.original)
+        self.revalidate()
 
     def _build(self) -> None:
         form = QFormLayout()
@@ -149,7 +183,9 @@ class InvoiceDialog(EntryDialog):
         return problems
 
     def work(self) -> Callable[[], Any]:
-        workspace, data, original = self.workspace, self.invoice(), self.original
+        workspace, data, original, invoice_id = self.workspace, self.invoice(), self.original, self.invoice_id
+        if invoice_id is not None:
+            return lambda: edit_with_original(workspace, invoice_id, data, original)
         if original is None:
             return lambda: invoices.add_invoice(workspace, data)
         return lambda: entries.add_invoice_with_original(workspace, data, original.name, original.read_bytes())

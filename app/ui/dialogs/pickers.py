@@ -111,7 +111,8 @@ class InvoiceChecklist(QListWidget):
         super().__init__(parent)
         self._workspace, self._runner, self._as_of = workspace, runner, as_of
         self.open_items: list[OpenItemChoice] = []
-        self.setMinimumHeight(110)
+        self.setMinimumHeight(90)
+        self.setMaximumHeight(150)
         self.itemChanged.connect(lambda _item: self.selection_changed.emit())
 
     def load(self, client_id: int, checked: tuple[int, ...] = ()) -> None:

@@ -117,7 +117,7 @@ class PlanDialog(EntryDialog):
         self.add_field(form, _("Signed plan"), "document", file_row)
         self.body.addLayout(form)
         self.finish_layout()
-        self.resize(620, 640)
+        self.resize(620, self.sizeHint().height())
 
     def _client_changed(self, client_id: int) -> None:
         self.touched("client_id")()

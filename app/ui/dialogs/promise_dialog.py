@@ -6,15 +6,19 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.i18n import _
-from app.services import cases
+from app.formatting import format_cents, format_date
+from app.i18n import N_, _
+from app.services import cases, entries
 from app.services.dto import Problem
+from app.services.entries import PromiseStatus
 from app.services.workspace import Workspace
 from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents
 from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
 from app.ui.tasks import Runner
+
+OUTCOMES = {"pending": N_("pending"), "kept": N_("kept"), "broken": N_("broken")}
 
 
 class PromiseDialog(EntryDialog):
@@ -30,6 +34,7 @@ class PromiseDialog(EntryDialog):
         self.amount = money_edit()
         self.recorded_by = QLineEdit()
         self.notes = QLineEdit()
+        self.history = QLabel(_("None"))
         form = QFormLayout()
         self.client_combo.client_changed.connect(self._client_changed)
         self.add_field(form, _("Client"), "client_id", self.client_combo)
@@ -44,15 +49,29 @@ class PromiseDialog(EntryDialog):
         self.recorded_by.setPlaceholderText(_("who took the call"))
         form.addRow(_("Recorded by"), self.recorded_by)
         form.addRow(_("Notes"), self.notes)
+        self.history.setWordWrap(True)
+        form.addRow(_("Earlier promises"), self.history)
         self.body.addLayout(form)
         self.finish_layout()
-        self.resize(560, 460)
+        self.resize(560, self.sizeHint().height())
         if client_id is not None:
             self.client_combo.select(client_id)
 
     def _client_changed(self, client_id: int) -> None:
         self.touched("client_id")()
         self.invoices.load(client_id)
+        self.history.setText(_("None"))
+        if client_id:
+            ws, as_of = self.workspace, self.as_of
+            self.runner.submit(lambda: entries.promise_statuses(ws, client_id, as_of), self._show_history,
+                               context=self)
+
+    def _show_history(self, promises: list[PromiseStatus]) -> None:
+        """The client's earlier promises, kept or broken as derived from its payments: context for this one."""
+        lines = [_("{date}: {amount} — {outcome}").format(
+            date=format_date(p.promised_on), amount=format_cents(p.amount_cents), outcome=_(OUTCOMES[p.outcome]))
+            for p in promises[-5:]]
+        self.history.setText("\n".join(lines) or _("None"))
 
     def _invoices_changed(self) -> None:
         # The amount follows the ticked invoices until the user types one.

@@ -50,7 +50,7 @@ class WriteOffDialog(EntryDialog):
         self.add_field(form, _("Reason"), "reason", self.reason)
         self.body.addLayout(form)
         self.finish_layout()
-        self.resize(560, 380)
+        self.resize(560, self.sizeHint().height())
         if client_id is not None:
             self.client_combo.select(client_id)
 
