@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.kinds import Language
-from app.i18n import _
+from app.i18n import N_, _
 from app.services import entries
 from app.services.clients import check_contact
 from app.services.dto import ClientInput, ContactInput, Problem
@@ -39,15 +39,15 @@ from app.ui.dialogs.form import EntryDialog, cents_text, error_label, read_cents
 from app.ui.tasks import Runner
 
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("account_code", "Account code", "411DURAND"),
-    ("name", "Name", ""),
-    ("siren", "SIREN", "123 456 789"),
-    ("vat_number", "VAT number", "FR 12 123456789"),
-    ("address_line1", "Address", ""),
-    ("address_line2", "Address (continued)", ""),
-    ("postcode", "Postcode", ""),
-    ("city", "City", ""),
-    ("country", "Country", "FR"),
+    ("account_code", N_("Account code"), "411DURAND"),
+    ("name", N_("Name"), ""),
+    ("siren", N_("SIREN"), "123 456 789"),
+    ("vat_number", N_("VAT number"), "FR 12 123456789"),
+    ("address_line1", N_("Address"), ""),
+    ("address_line2", N_("Address (continued)"), ""),
+    ("postcode", N_("Postcode"), ""),
+    ("city", N_("City"), ""),
+    ("country", N_("Country"), "FR"),
 )
 
 
@@ -138,7 +138,7 @@ class ClientDialog(EntryDialog):
         QVBoxLayout(notes_box).addWidget(self.notes)
         self.body.addWidget(notes_box)
         self.finish_layout()
-        self.resize(900, 640)
+        self.resize(980, 640)
 
     def _text_group(self, title: str, fields: tuple[tuple[str, str, str], ...]) -> QGroupBox:
         box = QGroupBox(title)
@@ -194,6 +194,7 @@ class ClientDialog(EntryDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
+        table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for stretched in (0, 2):
@@ -246,7 +247,9 @@ class ClientDialog(EntryDialog):
         for row, contact in enumerate(self.contacts):
             values = (contact.name, contact.role, contact.email, contact.phone, "✓" if contact.is_billing else "")
             for column, text in enumerate(values):
-                self.contact_table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.contact_table.setItem(row, column, item)
 
     def _fill_segments(self, segments: list[SegmentChoice]) -> None:
         wanted = self.segment.currentData()

@@ -218,11 +218,11 @@ class PaymentDialog(EntryDialog):
                 bad = _("Invoice {number}: {value} is not an amount.").format(number=item.number, value=text)
             elif cents < 0:
                 bad = _("Invoice {number}: an allocation cannot be negative.").format(number=item.number)
-            elif cents > item.open_cents:
-                bad = _("Invoice {number}: {amount} is more than its open amount ({open}).").format(
-                    number=item.number, amount=format_cents(cents), open=format_cents(item.open_cents))
             else:
                 total += cents
+                if cents > item.open_cents:
+                    bad = _("Invoice {number}: {amount} is more than its open amount ({open}).").format(
+                        number=item.number, amount=format_cents(cents), open=format_cents(item.open_cents))
             cell = self.grid.item(row, ALLOCATED_COLUMN)
             if cell is not None:
                 cell.setBackground(OVER_BRUSH if bad else QBrush())
