@@ -35,6 +35,8 @@ from app.i18n import N_, _, ngettext
 from app.services import client_page as service
 from app.services.client_page import ClientPage, LedgerLine
 from app.ui.columns import CENTER, MUTED_COLOUR, OVERDUE_COLOUR, RIGHT, Column
+from app.ui.dialogs.client_dialog import ClientDialog
+from app.ui.dialogs.menu import reload_all
 from app.ui.invoice_status import status_colour, status_label
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
@@ -121,7 +123,7 @@ def _days_colour(line: LedgerLine) -> QColor | None:
 LEDGER_COLUMNS: tuple[Column[LedgerLine], ...] = (
     Column("date", N_("Date"), lambda r: format_date(r.on), lambda r: r.on, width=100),
     Column("kind", N_("Type"), lambda r: _(_LEDGER_KINDS[r.kind]), width=140),
-    Column("reference", N_("Reference"), lambda r: r.reference, width=220),
+    Column("reference", N_("Reference"), lambda r: r.reference, width=220, tooltip=lambda r: r.reference),
     Column("due", N_("Due date"), lambda r: format_date(r.due_date) if r.due_date else "",
            lambda r: r.due_date or date.min, width=100),
     Column("debit", N_("Debit"), lambda r: format_cents(r.amount_cents) if r.amount_cents > 0 and
@@ -249,9 +251,11 @@ class ClientPageView(DossierView):
 
     Signals:
         back_requested(): the "Back" button; the window shows the list the client was opened from.
+        data_changed(): the client was edited from this page (every page's figures may have changed).
     """
 
     back_requested = Signal()
+    data_changed = Signal()
 
     def __init__(self, context: ViewContext) -> None:
         super().__init__(context)
@@ -263,6 +267,11 @@ class ClientPageView(DossierView):
         self.back_button = QPushButton(_("← Back"))
         self.back_button.setToolTip(_("Back to the list"))
         self.back_button.clicked.connect(self.back_requested.emit)
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setToolTip(_("Edit the client's identity, terms and contacts")
+                                    if not context.workspace.read_only else _("The dossier is open read-only."))
+        self.edit_button.setEnabled(False)
+        self.edit_button.clicked.connect(self.edit_client)
         self.name_label = QLabel()
         font = QFont(self.name_label.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -313,6 +322,8 @@ class ClientPageView(DossierView):
         header.addLayout(titles, 1)
         header.addWidget(self.figures)
         header.addSpacing(12)
+        header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addSpacing(12)
         header.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 8)
@@ -349,6 +360,7 @@ class ClientPageView(DossierView):
             return
         self.page = page
         self.client_id, self.code = page.identity.id, None
+        self.edit_button.setEnabled(not self.context.workspace.read_only)
         self._show_header(page)
         self._fill_identity(page)
         self.ledger_model.set_rows(page.ledger)
@@ -456,6 +468,17 @@ class ClientPageView(DossierView):
         box.addSpacing(10)
         return box
 
+    def edit_client(self) -> ClientDialog | None:
+        """Open the client form on this client; saving it reloads the pages."""
+        if self.client_id is None:
+            return None
+        dialog = ClientDialog(self.context.workspace, self.context.runner, self.context.as_of, self.client_id,
+                              parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _result: self.data_changed.emit())
+        dialog.open()
+        return dialog
+
     def _open_document(self, index: QModelIndex) -> None:
         row = self.timeline_model.row_at(index.row())
         if row.document_id is None:
@@ -484,6 +507,7 @@ def client_page_of(window: MainWindow) -> ClientPageView:
     page.status_changed.connect(
         lambda text: window.view_status.setText(text) if window.stack.currentWidget() is page else None)
     page.back_requested.connect(lambda: _back(window))
+    page.data_changed.connect(lambda: reload_all(window))
     window.views["client"] = page  # after the navigation's pages: it follows the as-of date like them
     window.stack.addWidget(page)
     window.nav.itemClicked.connect(lambda _item: _back(window))  # the current list, clicked again

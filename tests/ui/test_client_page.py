@@ -16,7 +16,10 @@ from app.services.workspace import Workspace
 from app.ui import client_page as ui
 from app.ui.client_page import ClientPageView, open_document, timeline
 from app.ui.main_window import MainWindow
+from app.ui.tasks import SyncRunner
 from app.ui.view_base import ViewContext
+from tests.conftest import TODAY
+from tests.services.ledger import Ledger
 from tests.ui.conftest import AS_OF
 from tests.ui.test_screenshot import _run
 
@@ -128,3 +131,29 @@ def test_screenshot_of_a_client_page(tmp_path: Path, demo_path: Path, demo_ws: W
     assert (image.width(), image.height()) == (1280, 800)
     colours = {image.pixel(x, y) for x in range(200, 1280, 7) for y in range(120, 780, 7)}
     assert len(colours) > 20
+
+
+def test_edit_from_the_page_reloads_it_with_the_warning(qtbot: QtBot, ledger: Ledger, runner: SyncRunner) -> None:
+    # ALPHA owes 1 250,00 € net; a 1 000,00 € credit limit set from the page turns the warning on.
+    context = ViewContext(ledger.ws, runner, TODAY)
+    window = MainWindow(ledger.ws.info(), context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("client:ALPHA")
+    assert isinstance(page, ClientPageView) and page.page is not None
+    assert page.edit_button.isEnabled() and not page.warning.isVisible()
+    dialog = page.edit_client()
+    assert dialog is not None and dialog.edits["name"].text() == "Alpha SARL"
+    dialog.credit_limit.setText("1 000")
+    dialog.submit()
+    assert page.page.identity.credit_limit_cents == 100_000
+    assert page.page.over_credit_limit and page.warning.isVisible()
+    assert "1 250,00" in page.warning.text().replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_read_only_dossier_cannot_be_edited(qtbot: QtBot, context: ViewContext) -> None:
+    view = ClientPageView(context)
+    qtbot.addWidget(view)
+    view.show_code(_busiest(context.workspace).account_code)
+    view.ensure_loaded()
+    assert not view.edit_button.isEnabled()
