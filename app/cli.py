@@ -1,4 +1,4 @@
-"""Command-line verbs on the same services as the interface: demo, aging, kpi, check, backup."""
+"""Command-line verbs on the same services as the interface: demo, aging, kpi, check, backup, export."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pathlib import Path
 from app import __version__
 from app.errors import KnownError
 from app.formatting import (
-    bucket_label,
     format_cents,
     format_date,
     format_days,
@@ -22,11 +21,12 @@ from app.formatting import (
     format_plain_cents,
 )
 from app.i18n import _
-from app.services import demo, reports
+from app.io.tables import aging_amounts, aging_header
+from app.services import demo, exports, reports
 from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
 from app.services.workspace import backup_dossier, check_dossier, open_workspace
 
-COMMANDS = ("demo", "aging", "kpi", "check", "backup")
+COMMANDS = ("demo", "aging", "kpi", "check", "backup", "export")
 
 
 def parse_date(text: str) -> date:
@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=formats, default="table")
     commands.add_parser("check", help=_("check a dossier's integrity and schema")).add_argument("path", type=Path)
     commands.add_parser("backup", help=_("back up a dossier")).add_argument("path", type=Path)
+    export = commands.add_parser("export", help=_("export the aged balance or the client list to a file"))
+    export.add_argument("path", type=Path)
+    export.add_argument("--what", choices=exports.EXPORT_WHAT, default="aging")
+    export.add_argument("--format", choices=exports.EXPORT_FORMATS, default=None,
+                        help=_("csv, xlsx or pdf (default: from the file name)"))
+    export.add_argument("--out", type=Path, required=True, help=_("the file to write"))
+    export.add_argument("--as-of", type=parse_date, default=None)
     return parser
 
 
@@ -90,6 +97,10 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
         as_of = args.as_of or ws.clock()
         if args.command == "aging":
             out(_render_aging(reports.aged_balance(ws, as_of), args.format))
+        elif args.command == "export":
+            fmt = exports.export_format(args.out, args.format)
+            written = exports.export(ws, args.what, as_of, args.out, fmt)
+            out(_("Export written to {path}").format(path=written))
         else:
             out(_render_kpis(reports.key_figures(ws, as_of), args.format))
     finally:
@@ -98,13 +109,11 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
 
 
 def _aging_header(report: AgingReport) -> list[str]:
-    return [_("Code"), _("Client"), *map(bucket_label, report.bucket_bounds), _("Total"), _("Of which disputed"),
-            _("Unallocated credits"), _("Net balance")]
+    return aging_header(report.bucket_bounds)
 
 
 def _aging_cells(line: AgingLine, money: Callable[[int], str]) -> list[str]:
-    amounts = [*line.buckets, line.total_cents, line.disputed_cents, -line.unallocated_cents, line.net_cents]
-    return [line.account_code, line.client_name, *(money(cents) for cents in amounts)]
+    return [line.account_code, line.client_name, *(money(cents) for cents in aging_amounts(line))]
 
 
 def _render_aging(report: AgingReport, output: str) -> str:

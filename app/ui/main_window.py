@@ -148,6 +148,10 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
+        from app.ui.exporting import add_export_actions  # the exports' menu items live with the export dialog
+
+        self.export_actions = add_export_actions(self, file_menu, self.context)
+        file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Close dossier"), self.close_requested.emit,
                                          QKeySequence.StandardKey.Close))
         file_menu.addAction(self._action(_("&Quit"), self.quit_requested.emit, QKeySequence.StandardKey.Quit))
