@@ -293,3 +293,16 @@ def test_promise_dialog_shows_earlier_promises_with_their_outcome(qtbot: QtBot, 
     assert isinstance(dialog, PromiseDialog)
     assert "10/11/2026" in dialog.history.text()
     assert "broken" in dialog.history.text() or "non tenue" in dialog.history.text()
+
+
+def test_entry_from_a_client_page_starts_on_that_client(qtbot: QtBot, book: Ledger, fresh: Workspace,
+                                                        runner: SyncRunner) -> None:
+    window = MainWindow(fresh.info(), ViewContext(fresh, runner, TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_client(_alpha(fresh))
+    window.entry_actions["payment"].trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PaymentDialog) and w.isVisible())
+    assert dialog.client_combo.client_id() == _alpha(fresh)
+    assert [item.number for item in dialog.items] == ["F1", "F2"]
+    dialog.reject()

@@ -23,7 +23,7 @@ from app.ui.dialogs.promise_dialog import PromiseDialog
 from app.ui.dialogs.writeoff_dialog import WriteOffDialog
 from app.ui.view_base import DossierView, ViewContext
 
-DialogFactory = Callable[[ViewContext, date, QWidget], EntryDialog]
+DialogFactory = Callable[[ViewContext, date, QWidget, int | None], EntryDialog]
 
 
 class EntryHost(Protocol):
@@ -34,37 +34,46 @@ class EntryHost(Protocol):
 
     def as_of(self) -> date: ...
 
-
-def _credit_note(context: ViewContext, as_of: date, parent: QWidget) -> EntryDialog:
-    return InvoiceDialog(context.workspace, context.runner, as_of, InvoiceKind.CREDIT_NOTE, parent=parent)
+    def current_view(self) -> DossierView: ...
 
 
-def _simple(cls: Callable[..., EntryDialog]) -> DialogFactory:
-    def factory(context: ViewContext, as_of: date, parent: QWidget) -> EntryDialog:
-        return cls(context.workspace, context.runner, as_of, parent=parent)
+def _credit_note(context: ViewContext, as_of: date, parent: QWidget, client_id: int | None) -> EntryDialog:
+    return InvoiceDialog(context.workspace, context.runner, as_of, InvoiceKind.CREDIT_NOTE, client_id=client_id,
+                         parent=parent)
+
+
+def _new_client(context: ViewContext, as_of: date, parent: QWidget, _client_id: int | None) -> EntryDialog:
+    return ClientDialog(context.workspace, context.runner, as_of, parent=parent)
+
+
+def _for_client(cls: Callable[..., EntryDialog]) -> DialogFactory:
+    """A dialog that starts on the client whose page is shown, if one is."""
+    def factory(context: ViewContext, as_of: date, parent: QWidget, client_id: int | None) -> EntryDialog:
+        return cls(context.workspace, context.runner, as_of, client_id=client_id, parent=parent)
     return factory
 
 
 # (name, label, shortcut, factory); None separates groups.
 ENTRIES: tuple[tuple[str, str, str | None, DialogFactory] | None, ...] = (
-    ("client", N_("New &client…"), "Ctrl+Shift+C", _simple(ClientDialog)),
-    ("invoice", N_("New &invoice…"), "Ctrl+Shift+F", _simple(InvoiceDialog)),
+    ("client", N_("New &client…"), "Ctrl+Shift+C", _new_client),
+    ("invoice", N_("New &invoice…"), "Ctrl+Shift+F", _for_client(InvoiceDialog)),
     ("credit_note", N_("New c&redit note…"), None, _credit_note),
-    ("payment", N_("Record a &payment…"), "Ctrl+Shift+P", _simple(PaymentDialog)),
+    ("payment", N_("Record a &payment…"), "Ctrl+Shift+P", _for_client(PaymentDialog)),
     None,
-    ("dispute", N_("Open a &dispute…"), None, _simple(DisputeDialog)),
-    ("resolve", N_("Re&solve a dispute…"), None, _simple(ResolveDisputeDialog)),
-    ("promise", N_("Promise to pa&y…"), None, _simple(PromiseDialog)),
-    ("plan", N_("Payment p&lan…"), None, _simple(PlanDialog)),
+    ("dispute", N_("Open a &dispute…"), None, _for_client(DisputeDialog)),
+    ("resolve", N_("Re&solve a dispute…"), None, _for_client(ResolveDisputeDialog)),
+    ("promise", N_("Promise to pa&y…"), None, _for_client(PromiseDialog)),
+    ("plan", N_("Payment p&lan…"), None, _for_client(PlanDialog)),
     None,
-    ("write_off", N_("&Write off as irrecoverable…"), None, _simple(WriteOffDialog)),
-    ("cost", N_("Recovery c&ost…"), None, _simple(CostDialog)),
+    ("write_off", N_("&Write off as irrecoverable…"), None, _for_client(WriteOffDialog)),
+    ("cost", N_("Recovery c&ost…"), None, _for_client(CostDialog)),
 )
 
 
 def open_entry(host: EntryHost, parent: QWidget, factory: DialogFactory) -> EntryDialog:
     """Show an entry dialog (not modal to the app, so the pages stay readable); a save reloads every page."""
-    dialog = factory(host.context, host.as_of(), parent)
+    client_id = getattr(host.current_view(), "client_id", None)  # the client page's client, if shown
+    dialog = factory(host.context, host.as_of(), parent, client_id if isinstance(client_id, int) else None)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.saved.connect(lambda _result: reload_all(host))
     dialog.open()
