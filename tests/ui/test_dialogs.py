@@ -306,3 +306,22 @@ def test_entry_from_a_client_page_starts_on_that_client(qtbot: QtBot, book: Ledg
     assert dialog.client_combo.client_id() == _alpha(fresh)
     assert [item.number for item in dialog.items] == ["F1", "F2"]
     dialog.reject()
+
+
+def test_use_a_credit_note_on_an_invoice(qtbot: QtBot, book: Ledger, fresh: Workspace, runner: SyncRunner) -> None:
+    from app.domain.kinds import InvoiceKind
+    book.invoice("ALPHA", "AV1", date(2026, 11, 5), date(2026, 11, 5), 20_000, kind=InvoiceKind.CREDIT_NOTE)
+    dialog = _show(qtbot, PaymentDialog(fresh, runner, TODAY, client_id=_alpha(fresh)))
+    assert isinstance(dialog, PaymentDialog)
+    assert dialog.source.count() == 2
+    dialog.source.setCurrentIndex(1)
+    assert dialog.amount.isReadOnly() and dialog.amount.text() == "200,00"
+    dialog.set_allocations({})
+    dialog.submit()
+    assert "credit note" in _error(dialog, "allocations") or "avoir" in _error(dialog, "allocations")
+    dialog.set_allocation_text("F2", "200")
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert entries.open_credit_notes(fresh, _alpha(fresh), TODAY) == []
+    items = {i.number: i.open_cents for i in entries.open_items_for_client(fresh, _alpha(fresh), TODAY)}
+    assert items == {"F1": 100_000, "F2": 30_000}
