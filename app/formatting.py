@@ -67,3 +67,12 @@ def bucket_label(bounds: tuple[int | None, int | None]) -> str:
 def format_count(count: int) -> str:
     """``200000`` → ``200 000`` in French: a count of clients or invoices, grouped like amounts."""
     return format_decimal(count, format="#,##0", locale=locale())
+
+
+def format_figure(value: float | int | None, unit: str) -> str:
+    """A key figure as shown on a dashboard tile, by its unit: "cents" (amount), "days" or "percent"."""
+    if unit == "cents":
+        return format_cents(int(value or 0))
+    if unit == "days":
+        return format_days(None if value is None else float(value))
+    return format_percent(None if value is None else float(value))

@@ -89,6 +89,11 @@ class ClientsView(DossierView):
         self.filter_box.setFocus()
         self.filter_box.selectAll()
 
+    def show_filtered(self, text: str) -> None:
+        """Show only the clients matching ``text`` at once (the dashboard opens a client's line this way)."""
+        self.filter_box.setText(text)
+        self._apply_filter(text)
+
     def reload(self) -> None:
         workspace, as_of = self.context.workspace, self.context.as_of
         self.context.runner.submit(lambda: clients.list_clients(workspace, as_of), self._show, context=self,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.i18n import N_
 from app.ui.aging_view import AgingView
 from app.ui.clients_view import ClientsView
+from app.ui.dashboard_view import DashboardView
 from app.ui.invoices_view import InvoicesView
 from app.ui.view_base import DossierView, ViewContext
 
@@ -23,6 +24,7 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("dashboard", N_("Dashboard"), "dashboard.svg", DashboardView),
     ViewSpec("aging", N_("Aged balance"), "aging.svg", AgingView),
     ViewSpec("clients", N_("Clients"), "clients.svg", ClientsView),
     ViewSpec("invoices", N_("Invoices"), "invoices.svg", InvoicesView),

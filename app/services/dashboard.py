@@ -1,0 +1,182 @@
+"""The dashboard (tableau de bord) in one call: key figures, aged balance by bucket and top clients, the DSO
+trend with the best possible DSO of every month, and the 12-week cash-in forecast."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import aging, dso
+from app.domain.forecast import WEEKS, ForecastWeek, OpenAmount, PaidAmount, weekly_forecast
+from app.domain.kinds import InvoiceKind
+from app.domain.periods import add_months
+from app.domain.records import OpenItem, SettlementKind
+from app.i18n import N_, _
+from app.models import Allocation, Client, Invoice
+from app.services import reports
+from app.services.dto import Kpi, KpiReport
+from app.services.queries import settled_on
+from app.services.settings import AGING_LIMITS, DSO_WINDOW_MONTHS, read_setting
+from app.services.workspace import Workspace
+
+TOP_CLIENTS = 10
+HABIT_MONTHS = 12  # a client's payment habit is read from its payments of the last 12 months
+CASH_KPI = "cash_next_4_weeks"
+CASH_LABEL = N_("Cash expected in 4 weeks")
+CASH_FORMULA = N_("Open invoices expected in the next 4 weeks: each due date shifted by the client's average "
+                  "delay over its payments of the last 12 months (weighted by amounts); late ones count "
+                  "in the first week.")
+
+
+@dataclass(frozen=True, slots=True)
+class AgingBar:
+    """One bar of the aged-balance chart: a client (or the total, ``client_id`` None) split by bucket."""
+
+    client_id: int | None
+    account_code: str
+    client_name: str
+    buckets: tuple[int, ...]
+    total_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class DsoTrendPoint:
+    """DSO at one month end in days (None where there is no answer); ``current_cents`` is what was not yet
+    due then, from which the best possible DSO is computed."""
+
+    month_end: date
+    accounting: float | None
+    countback: float | None
+    best_possible: float | None
+    current_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Everything the dashboard shows as of ``as_of``.
+
+    Attributes:
+        kpis: the key figures, ``cash_next_4_weeks`` last.
+        bucket_bounds: days-past-due bounds of the aging buckets (None = open end), as in AgingReport.
+        total: the whole aged balance as one bar; ``top_clients``: the largest open balances, largest first.
+        dso: one point per month, oldest first, the last one at ``as_of``.
+        forecast: cash expected per week, 12 weeks starting on ``as_of``.
+    """
+
+    as_of: date
+    kpis: KpiReport
+    bucket_bounds: tuple[tuple[int | None, int | None], ...]
+    total: AgingBar
+    top_clients: tuple[AgingBar, ...]
+    dso: tuple[DsoTrendPoint, ...]
+    forecast: tuple[ForecastWeek, ...]
+    cash_next_4_weeks: int
+
+
+def dashboard(ws: Workspace, as_of: date, months: int = 24) -> Dashboard:
+    """The dashboard's figures on ``as_of``; ``months`` months of DSO trend."""
+    kpi_report = reports.key_figures(ws, as_of)
+    with ws.dossier.reading() as session:
+        limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
+        items = reports.open_items(session, as_of)
+        balance = aging.aged_balance(items, as_of, limits)
+        top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
+        names = _names(session, [row.client_id for row in top if row.client_id is not None])
+        trend = _dso_trend(session, as_of, months)
+        delays = client_delays(session, as_of)
+    weeks = weekly_forecast(_open_amounts(items), delays, as_of, WEEKS)
+    cash = sum(week.cents for week in weeks[:4])
+    cash_kpi = Kpi(CASH_KPI, _(CASH_LABEL), cash, "cents", _(CASH_FORMULA), as_of, as_of + timedelta(days=27))
+    totals = balance.totals
+    return Dashboard(
+        as_of,
+        KpiReport(as_of, (*kpi_report.kpis, cash_kpi)),
+        tuple(aging.bucket_bounds(limits)),
+        AgingBar(None, "", "", totals.buckets, totals.total_cents),
+        tuple(AgingBar(row.client_id, *names[row.client_id], row.buckets, row.total_cents)
+              for row in top if row.client_id is not None),
+        tuple(trend),
+        tuple(weeks),
+        cash,
+    )
+
+
+def _names(session: Session, client_ids: list[int]) -> dict[int, tuple[str, str]]:
+    if not client_ids:
+        return {}
+    statement = select(Client.id, Client.account_code, Client.name).where(Client.id.in_(client_ids))
+    return {client_id: (code, name) for client_id, code, name in session.execute(statement)}
+
+
+def not_yet_due_cents(session: Session, day: date, longest_term_days: int | None = None) -> int:
+    """Open cents on ``day`` of invoices due on or after it: the aging's "not due" bucket.
+
+    Only invoices due on or after ``day`` are read (the kind/due-date covering index), each open amount
+    probed on the allocations' covering index. ``longest_term_days`` (see :func:`longest_term_days`)
+    bounds the due dates worth reading: an invoice issued by ``day`` is due by ``day`` + that term.
+    """
+    conditions = [Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date >= day, Invoice.issue_date <= day]
+    if longest_term_days is not None:
+        conditions.append(Invoice.due_date <= day + timedelta(days=longest_term_days))
+    statement = select(func.coalesce(func.sum(Invoice.amount_incl_cents - settled_on(day)), 0)).where(*conditions)
+    return int(session.scalar(statement) or 0)
+
+
+def longest_term_days(session: Session) -> int:
+    """The longest span between an invoice's issue and due dates, in days (0 without invoices)."""
+    span = func.julianday(Invoice.due_date) - func.julianday(Invoice.issue_date)
+    value = session.scalar(select(func.max(span)).where(Invoice.kind == InvoiceKind.INVOICE))
+    return max(0, math.ceil(value or 0))
+
+
+def _dso_trend(session: Session, as_of: date, months: int) -> list[DsoTrendPoint]:
+    window = int(read_setting(session, DSO_WINDOW_MONTHS))
+    # Countback needs history before the first month shown: it walks back until receivables are used up.
+    figures = reports.month_figures(session, as_of, months + 12, 0)
+    shown = len(figures) - months
+    # Unbounded, the oldest month end would read nearly every invoice's index entry (all due after it);
+    # with the longest term known, each month end reads only the invoices due within that term of it.
+    term = longest_term_days(session)
+    figures = [*figures[:shown], *(dataclasses.replace(month, current_cents=not_yet_due_cents(
+        session, month.month_end, term)) for month in figures[shown:])]
+    points = dso.dso_series(figures, window)[shown:]
+    return [DsoTrendPoint(point.month_end, point.accounting, point.countback, point.best_possible,
+                          month.current_cents)
+            for point, month in zip(points, figures[shown:], strict=True)]
+
+
+def client_delays(session: Session, as_of: date) -> dict[int, float]:
+    """client_id → average delay in days of its payments over the last HABIT_MONTHS months up to ``as_of``,
+    weighted by amounts: :func:`app.domain.forecast.average_delays`, summed by SQLite per client (a
+    hundred thousand allocations on a large dossier would take a second to bring into Python)."""
+    days = func.julianday(Allocation.on_date) - func.julianday(Invoice.due_date)
+    statement = (
+        select(Invoice.client_id, func.sum(Allocation.amount_cents), func.sum(Allocation.amount_cents * days))
+        .join(Invoice, Invoice.id == Allocation.invoice_id)
+        .where(Allocation.kind == SettlementKind.PAYMENT, Allocation.on_date > add_months(as_of, -HABIT_MONTHS),
+               Allocation.on_date <= as_of)
+        .group_by(Invoice.client_id)
+    )
+    return {client_id: float(weighted) / int(cents)
+            for client_id, cents, weighted in session.execute(statement) if cents and int(cents) > 0}
+
+
+def paid_amounts(session: Session, as_of: date) -> list[PaidAmount]:
+    """The payments :func:`client_delays` sums, one by one (tests compare both)."""
+    statement = (
+        select(Invoice.client_id, Invoice.due_date, Allocation.on_date, Allocation.amount_cents)
+        .join(Invoice, Invoice.id == Allocation.invoice_id)
+        .where(Allocation.kind == SettlementKind.PAYMENT, Allocation.on_date > add_months(as_of, -HABIT_MONTHS),
+               Allocation.on_date <= as_of)
+    )
+    return [PaidAmount(client_id, due_date, on_date, int(cents))
+            for client_id, due_date, on_date, cents in session.execute(statement)]
+
+
+def _open_amounts(items: list[OpenItem]) -> list[OpenAmount]:
+    return [OpenAmount(item.client_id, item.due_date, item.open_cents) for item in items]

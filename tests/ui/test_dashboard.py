@@ -1,0 +1,110 @@
+"""The dashboard page: tiles formatted with their formula, charts with the expected bars, a client's bar
+opening the filtered Clients page, and the screenshot mode on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.backend_bases import MouseButton, MouseEvent
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from app.formatting import format_date, format_figure
+from app.i18n import _
+from app.services.dashboard import CASH_KPI, dashboard
+from app.services.workspace import Workspace
+from app.ui.charts import AgingChart
+from app.ui.clients_view import ClientsView
+from app.ui.dashboard_view import TILE_KEYS, DashboardView
+from app.ui.main_window import MainWindow
+from app.ui.tasks import SyncRunner
+from app.ui.view_base import ViewContext
+from tests.ui.conftest import AS_OF
+from tests.ui.test_screenshot import _run
+
+
+def _loaded(qtbot: QtBot, context: ViewContext) -> DashboardView:
+    view = DashboardView(context)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.ensure_loaded()
+    return view
+
+
+def test_tiles_show_the_key_figures_with_formula_and_period(qtbot: QtBot, context: ViewContext,
+                                                            demo_ws: Workspace) -> None:
+    view = _loaded(qtbot, context)
+    expected = dashboard(demo_ws, AS_OF)
+    assert list(view.tiles) == list(TILE_KEYS)
+    for key, tile in view.tiles.items():
+        kpi = expected.kpis.get(key)
+        assert tile.title.text() == kpi.label
+        assert tile.value.text() == format_figure(kpi.value, kpi.unit)
+        assert kpi.formula in tile.toolTip()
+        assert format_date(kpi.period_end) in tile.toolTip()
+    cash = view.tiles[CASH_KPI]
+    assert cash.value.text() == format_figure(expected.cash_next_4_weeks, "cents")
+    assert "€" in view.tiles["receivables"].value.text()
+    assert view.progress_label.isHidden()
+    assert format_date(AS_OF) in view.status_text
+
+
+def test_charts_have_the_expected_bars(qtbot: QtBot, context: ViewContext) -> None:
+    view = _loaded(qtbot, context)
+    data = view.data
+    assert data is not None
+    segments = sum(1 for bar in (data.total, *data.top_clients) for cents in bar.buckets if cents)
+    assert len(data.top_clients) == 10
+    assert view.aging_chart.bar_count() == segments
+    assert len(view.aging_chart.axes.get_yticklabels()) == 10
+    assert view.aging_chart.total_axes.get_yticklabels()[0].get_text() == _("All clients")
+    assert len(view.forecast_chart.axes.patches) == 12
+    assert view.dso_chart.line_count() == 3
+    assert len(list(view.dso_chart.axes.get_lines()[0].get_xdata())) == 24  # type: ignore[arg-type]
+
+
+def _click(chart: AgingChart, x_cents: float, row: float) -> None:
+    chart.draw()  # type: ignore[no-untyped-call]  # lays the axes out
+    x, y = chart.axes.transData.transform((x_cents, row))
+    event = MouseEvent("button_press_event", chart, x, y, button=MouseButton.LEFT)
+    chart.callbacks.process("button_press_event", event)
+
+
+def test_clicking_a_client_bar_opens_the_clients_page_filtered(qtbot: QtBot, demo_ws: Workspace) -> None:
+    window = MainWindow(demo_ws.info(), ViewContext(demo_ws, SyncRunner(), AS_OF))
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_view("dashboard")
+    assert isinstance(view, DashboardView)
+    view.ensure_loaded()
+    assert view.data is not None
+    second = view.data.top_clients[1]
+    requests: list[tuple[str, str]] = []
+    view.open_requested.connect(lambda key, text: requests.append((key, text)))
+    _click(view.aging_chart, second.total_cents / 2, 1)
+    assert requests == [("clients", second.account_code)]
+    clients_view = window.current_view()
+    assert isinstance(clients_view, ClientsView)
+    assert clients_view.filter_box.text() == second.account_code
+    qtbot.waitUntil(lambda: clients_view.proxy.rowCount() == 1, timeout=5_000)
+    row = clients_view.model.rows[clients_view.proxy.mapToSource(clients_view.proxy.index(0, 0)).row()]
+    assert row.account_code == second.account_code
+
+
+def test_clicking_beside_the_bars_does_nothing(qtbot: QtBot, context: ViewContext) -> None:
+    view = _loaded(qtbot, context)
+    requests: list[tuple[str, str]] = []
+    view.open_requested.connect(lambda key, text: requests.append((key, text)))
+    _click(view.aging_chart, 1, 1.5)  # between two rows
+    assert requests == []
+
+
+def test_screenshot_of_the_dashboard(tmp_path: Path, demo_path: Path) -> None:
+    target = tmp_path / "dashboard.png"
+    result = _run(tmp_path, demo_path, target, "dashboard")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1280, 800)
+    colours = {image.pixel(x, y) for x in range(200, 1280, 7) for y in range(120, 780, 7)}
+    assert len(colours) > 40  # tiles, bars in bucket colours, lines
