@@ -32,6 +32,8 @@ TILE_KEYS = (
     "receivables", "overdue", "overdue_rate", "dso_accounting", "dso_countback",
     "cei", "average_days_late", "dispute_rate", "promise_kept_rate", dashboard_service.CASH_KPI,
 )
+# Amounts standing on the date rather than flows over the period: their tile says "on <date>".
+STOCK_KEYS = frozenset({"receivables", "overdue", "overdue_rate"})
 TILE_COLUMNS = 5
 CARD_STYLE = ("QFrame#card { background: palette(base); border: 1px solid palette(midlight);"
               " border-radius: 8px; }")
@@ -67,11 +69,12 @@ class KpiTile(QFrame):
         self.title.setText(kpi.label)
         self.value.setText(format_figure(kpi.value, kpi.unit))
         self.period.setText(self.period_text(kpi))
-        self.setToolTip(f"{kpi.label}\n{kpi.formula}\n{self.period_text(kpi)}")
+        self.setToolTip(f"{kpi.label}\n{kpi.formula}\n{self.period_text(kpi, full=True)}")
 
     @staticmethod
-    def period_text(kpi: Kpi) -> str:
-        if kpi.period_start == kpi.period_end:
+    def period_text(kpi: Kpi, full: bool = False) -> str:
+        """The tile's date line; ``full``: the figure's whole period, even for an amount standing on a date."""
+        if kpi.period_start == kpi.period_end or (kpi.key in STOCK_KEYS and not full):
             return _("On {date}").format(date=format_date(kpi.period_end))
         return _("From {start} to {end}").format(start=format_date(kpi.period_start),
                                                  end=format_date(kpi.period_end))

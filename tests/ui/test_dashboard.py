@@ -3,6 +3,7 @@ opening the filtered Clients page, and the screenshot mode on it."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from matplotlib.backend_bases import MouseButton, MouseEvent
@@ -46,6 +47,8 @@ def test_tiles_show_the_key_figures_with_formula_and_period(qtbot: QtBot, contex
     cash = view.tiles[CASH_KPI]
     assert cash.value.text() == format_figure(expected.cash_next_4_weeks, "cents")
     assert "€" in view.tiles["receivables"].value.text()
+    assert view.tiles["receivables"].period.text() == _("On {date}").format(date=format_date(AS_OF))
+    assert format_date(expected.kpis.get("dso_accounting").period_start) in view.tiles["dso_accounting"].period.text()
     assert view.progress_label.isHidden()
     assert format_date(AS_OF) in view.status_text
 
@@ -108,3 +111,17 @@ def test_screenshot_of_the_dashboard(tmp_path: Path, demo_path: Path) -> None:
     assert (image.width(), image.height()) == (1280, 800)
     colours = {image.pixel(x, y) for x in range(200, 1280, 7) for y in range(120, 780, 7)}
     assert len(colours) > 40  # tiles, bars in bucket colours, lines
+
+
+def test_changing_the_date_recomputes_tiles_and_charts(qtbot: QtBot, context: ViewContext) -> None:
+    view = _loaded(qtbot, context)
+    view.show()
+    before = view.tiles["receivables"].value.text()
+    earlier = date(2025, 9, 30)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_as_of(earlier)
+    assert view.data is not None and view.data.as_of == earlier
+    assert view.data.dso[-1].month_end == earlier
+    assert view.data.forecast[0].start == earlier
+    assert format_date(earlier) in view.heading.text()
+    assert view.tiles["receivables"].value.text() != before
