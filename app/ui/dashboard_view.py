@@ -8,6 +8,7 @@ from typing import Protocol
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -35,6 +36,7 @@ TILE_KEYS = (
 # Amounts standing on the date rather than flows over the period: their tile says "on <date>".
 STOCK_KEYS = frozenset({"receivables", "overdue", "overdue_rate"})
 TILE_COLUMNS = 5
+TREND_MONTHS = (12, 24, 36)
 CARD_STYLE = ("QFrame#card { background: palette(base); border: 1px solid palette(midlight);"
               " border-radius: 8px; }")
 
@@ -106,6 +108,12 @@ class DashboardView(DossierView):
         font.setBold(True)
         self.heading.setFont(font)
         self.progress_label = caption(_("Computing the dashboard…"))
+        self.months_box = QComboBox()
+        for months in TREND_MONTHS:
+            self.months_box.addItem(_("DSO over {count} months").format(count=months), months)
+        self.months_box.setCurrentIndex(TREND_MONTHS.index(24))
+        self.months_box.setToolTip(_("Length of the DSO trend"))
+        self.months_box.currentIndexChanged.connect(lambda _index: self.invalidate())
         self.tiles = {key: KpiTile(key) for key in TILE_KEYS}
         background = self.palette().color(QPalette.ColorRole.Base).name()
         self.aging_chart = AgingChart(background=background)
@@ -125,6 +133,8 @@ class DashboardView(DossierView):
         bar.addWidget(self.heading)
         bar.addStretch(1)
         bar.addWidget(self.progress_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.months_box)
         layout.addLayout(bar)
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -160,11 +170,14 @@ class DashboardView(DossierView):
             self._refresh()
 
     def reload(self) -> None:
-        workspace, as_of = self.context.workspace, self.context.as_of
+        workspace, as_of, months = self.context.workspace, self.context.as_of, self.trend_months()
         self.progress_label.setText(_("Computing the dashboard…"))
         self.progress_label.show()
-        self.context.runner.submit(lambda: dashboard_service.dashboard(workspace, as_of), self._show,
+        self.context.runner.submit(lambda: dashboard_service.dashboard(workspace, as_of, months), self._show,
                                    context=self, progress=_("Computing the dashboard…"))
+
+    def trend_months(self) -> int:
+        return int(self.months_box.currentData())
 
     def _show(self, data: Dashboard) -> None:
         self.data = data

@@ -125,3 +125,13 @@ def test_changing_the_date_recomputes_tiles_and_charts(qtbot: QtBot, context: Vi
     assert view.data.forecast[0].start == earlier
     assert format_date(earlier) in view.heading.text()
     assert view.tiles["receivables"].value.text() != before
+
+
+def test_the_trend_length_can_be_chosen(qtbot: QtBot, context: ViewContext) -> None:
+    view = _loaded(qtbot, context)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.months_box.setCurrentIndex(0)
+    assert view.trend_months() == 12
+    assert view.data is not None and len(view.data.dso) == 12
+    assert len(list(view.dso_chart.axes.get_lines()[0].get_xdata())) == 12  # type: ignore[arg-type]
