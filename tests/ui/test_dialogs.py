@@ -325,3 +325,17 @@ def test_use_a_credit_note_on_an_invoice(qtbot: QtBot, book: Ledger, fresh: Work
     assert entries.open_credit_notes(fresh, _alpha(fresh), TODAY) == []
     items = {i.number: i.open_cents for i in entries.open_items_for_client(fresh, _alpha(fresh), TODAY)}
     assert items == {"F1": 100_000, "F2": 30_000}
+
+
+def test_payment_dialog_with_the_threaded_runner(qtbot: QtBot, book: Ledger, fresh: Workspace) -> None:
+    from app.ui.tasks import TaskRunner
+    threaded = TaskRunner()
+    dialog = _show(qtbot, PaymentDialog(fresh, threaded, TODAY, client_id=_alpha(fresh)))
+    assert isinstance(dialog, PaymentDialog)
+    qtbot.waitUntil(lambda: len(dialog.items) == 2 and not threaded.busy())
+    dialog.amount.setText("1 000")
+    dialog.amount.textEdited.emit("1 000")
+    qtbot.waitUntil(lambda: bool(dialog.allocations()) and not threaded.busy())
+    with qtbot.waitSignal(dialog.saved):
+        dialog.submit()
+    assert reports.aged_balance(fresh, TODAY).totals.net_cents == 50_000

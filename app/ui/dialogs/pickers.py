@@ -119,7 +119,8 @@ class InvoiceChecklist(QListWidget):
         if not client_id:
             self._fill([], ())
             return
-        self._runner.submit(lambda: entries.open_items_for_client(self._workspace, client_id, self._as_of),
+        workspace, as_of = self._workspace, self._as_of  # the worker must not touch this widget
+        self._runner.submit(lambda: entries.open_items_for_client(workspace, client_id, as_of),
                             lambda items: self._fill(items, checked), context=self)
 
     def _fill(self, items: list[OpenItemChoice], checked: tuple[int, ...]) -> None:
