@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -265,7 +265,10 @@ class ClientPageView(DossierView):
         self.ledger_model: RowTableModel[LedgerLine] = RowTableModel(LEDGER_COLUMNS)
         self.timeline_model: RowTableModel[TimelineRow] = RowTableModel(TIMELINE_COLUMNS)
         self.back_button = QPushButton(_("← Back"))
-        self.back_button.setToolTip(_("Back to the list"))
+        self.back_button.setToolTip(_("Back to the list (Alt+Left)"))
+        back = QShortcut(QKeySequence("Alt+Left"), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.back_requested.emit)
         self.back_button.clicked.connect(self.back_requested.emit)
         self.edit_button = QPushButton(_("Edit…"))
         self.edit_button.setToolTip(_("Edit the client's identity, terms and contacts")
@@ -530,6 +533,7 @@ def open_client(window: MainWindow, client_id: int | None = None, code: str | No
         page.show_code(code or "")
     window.stack.setCurrentWidget(page)
     window.view_status.setText(page.status_text)
+    page.tabs.currentWidget().setFocus()  # the keyboard follows the page (Alt+Left goes back)
     return page
 
 

@@ -101,7 +101,9 @@ def test_show_view_client_code(qtbot: QtBot, context: ViewContext) -> None:
     page = window.show_view(f"client:{row.account_code}")
     assert isinstance(page, ClientPageView)
     assert page.page is not None and page.page.identity.id == row.id
-    page.back_button.click()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts only reach the active window
+    qtbot.keyClick(page.ledger_table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.current_view() is window.views["clients"]
 
 
