@@ -17,6 +17,7 @@ from app.i18n import _
 from app.models import (
     Allocation,
     Client,
+    Company,
     Contact,
     Dispute,
     Invoice,
@@ -379,3 +380,12 @@ def invoice_detail(ws: Workspace, invoice_id: int) -> InvoiceDetail:
         original = session.scalar(select(StoredDocument.filename).where(
             StoredDocument.id == invoice.original_document_id)) if invoice.original_document_id else None
         return InvoiceDetail(invoice_id, data, original)
+
+
+def payment_terms_days(ws: Workspace, client_id: int) -> int:
+    """The client's payment terms, or the dossier's default when the client has none."""
+    with ws.dossier.reading() as session:
+        terms = session.scalar(select(Client.payment_terms_days).where(Client.id == client_id))
+        if terms is None:
+            terms = session.scalar(select(Company.payment_terms_days).where(Company.id == 1))
+        return int(terms) if terms is not None else 30

@@ -339,3 +339,15 @@ def test_payment_dialog_with_the_threaded_runner(qtbot: QtBot, book: Ledger, fre
     with qtbot.waitSignal(dialog.saved):
         dialog.submit()
     assert reports.aged_balance(fresh, TODAY).totals.net_cents == 50_000
+
+
+def test_invoice_due_date_follows_the_client_terms(qtbot: QtBot, book: Ledger, fresh: Workspace,
+                                                   runner: SyncRunner) -> None:
+    beta = book.client("BETA", "Bêta SAS", payment_terms_days=45)
+    dialog = _show(qtbot, InvoiceDialog(fresh, runner, TODAY, client_id=beta))
+    assert isinstance(dialog, InvoiceDialog)
+    assert dialog.due.date().toPython() == date(2027, 1, 7)
+    dialog.issue.setDate(dialog.issue.date().addDays(-23))
+    assert dialog.due.date().toPython() == date(2026, 12, 15)
+    dialog.client_combo.select(_alpha(fresh))  # no terms of its own: the dossier's 30 days
+    assert dialog.due.date().toPython() == date(2026, 11, 30)

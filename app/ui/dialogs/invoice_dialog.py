@@ -62,6 +62,7 @@ class InvoiceDialog(EntryDialog):
         super().__init__(title, workspace, runner, as_of, parent)
         self.kind = kind
         self.invoice_id = invoice_id
+        self.terms_days = DEFAULT_TERMS_DAYS
         self.number = QLineEdit()
         self.client_combo = ClientCombo(workspace, runner)
         self.issue = date_edit(as_of)
@@ -101,7 +102,7 @@ class InvoiceDialog(EntryDialog):
         self.number.setPlaceholderText("FA-2026-0001" if self.kind is InvoiceKind.INVOICE else "AV-2026-0001")
         self.number.textEdited.connect(self.touched("number"))
         self.add_field(form, _("Number"), "number", self.number)
-        self.client_combo.client_changed.connect(self.touched("client_id"))
+        self.client_combo.client_changed.connect(self._client_changed)
         self.add_field(form, _("Client"), "client_id", self.client_combo)
         self.issue.dateChanged.connect(self._issue_changed)
         self.add_field(form, _("Issue date"), "issue_date", self.issue)
@@ -136,11 +137,23 @@ class InvoiceDialog(EntryDialog):
         self.finish_layout()
         self.resize(560, self.sizeHint().height())
 
+    def _client_changed(self, client_id: int) -> None:
+        self.touched("client_id")()
+        if client_id and self.kind is InvoiceKind.INVOICE and self.invoice_id is None:
+            ws = self.workspace
+            self.runner.submit(lambda: entries.payment_terms_days(ws, client_id), self._set_terms, context=self)
+
+    def _set_terms(self, days: int) -> None:
+        self.terms_days = days
+        self._issue_changed()
+
     def _issue_changed(self) -> None:
-        # The due date follows the issue date until the user sets it: same terms, new start.
+        # The due date follows the issue date and the client's terms until the user sets it.
         if "due_date" not in self._touched:
-            terms = DEFAULT_TERMS_DAYS if self.kind is InvoiceKind.INVOICE else 0
+            terms = self.terms_days if self.kind is InvoiceKind.INVOICE else 0
+            self.due.blockSignals(True)
             self.due.setDate(self.issue.date().addDays(terms))
+            self.due.blockSignals(False)
         self.touched("issue_date")()
 
     def fill_with_vat(self) -> None:
