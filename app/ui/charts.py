@@ -144,8 +144,9 @@ class AgingChart(ChartCanvas):
         axes.set_xlim(0, largest * 1.14)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
         axes.grid(axis="x", color=GRID_COLOUR, linewidth=0.8)
-        if legend:
-            axes.legend(loc="lower right", fontsize=FONT_SIZE, frameon=False, ncols=1)
+        if legend:  # below the axis, where it can never cover a bar or its amount
+            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), fontsize=FONT_SIZE, frameon=False,
+                        ncols=len(bounds), handlelength=1.2, columnspacing=1.2)
 
     def bar_count(self) -> int:
         return _visible_bars([self.total_axes, self.axes])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -49,8 +49,10 @@ class KpiTile(QFrame):
         self.key = key
         self.setObjectName("card")
         self.setStyleSheet(CARD_STYLE)
+        self.label = ""
         self.title = QLabel()
         self.title.setStyleSheet("color: palette(placeholder-text);")
+        self.title.setMinimumWidth(40)  # a long name is elided rather than widening the tile
         self.value = QLabel("—")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.55)
@@ -68,10 +70,19 @@ class KpiTile(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def show_kpi(self, kpi: Kpi) -> None:
-        self.title.setText(kpi.label)
+        self.label = kpi.label
+        self._elide_title()
         self.value.setText(format_figure(kpi.value, kpi.unit))
         self.period.setText(self.period_text(kpi))
         self.setToolTip(f"{kpi.label}\n{kpi.formula}\n{self.period_text(kpi, full=True)}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide_title()
+
+    def _elide_title(self) -> None:
+        width = self.contentsRect().width() - 24
+        self.title.setText(self.title.fontMetrics().elidedText(self.label, Qt.TextElideMode.ElideRight, width))
 
     @staticmethod
     def period_text(kpi: Kpi, full: bool = False) -> str:
