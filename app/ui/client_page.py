@@ -162,12 +162,12 @@ def _document_text(row: TimelineRow) -> str:
 
 TIMELINE_COLUMNS: tuple[Column[TimelineRow], ...] = (
     Column("date", N_("Date"), lambda r: format_date(r.on), lambda r: r.on, width=100),
-    Column("kind", N_("Event"), lambda r: r.kind, width=170),
-    Column("channel", N_("Channel"), lambda r: r.channel, width=130),
-    Column("summary", N_("Summary"), lambda r: r.summary, width=420, tooltip=lambda r: r.details),
-    Column("details", N_("Details"), lambda r: r.details, width=320),
-    Column("invoices", N_("Invoices"), lambda r: r.invoices, width=220),
-    Column("document", N_("Document"), _document_text, width=220,
+    Column("kind", N_("Event"), lambda r: r.kind, width=150),
+    Column("channel", N_("Channel"), lambda r: r.channel, width=120),
+    Column("summary", N_("Summary"), lambda r: r.summary, width=420, tooltip=lambda r: r.summary),
+    Column("details", N_("Details"), lambda r: r.details, width=260, tooltip=lambda r: r.details),
+    Column("invoices", N_("Invoices"), lambda r: r.invoices, width=140, tooltip=lambda r: r.invoices),
+    Column("document", N_("Document"), _document_text, width=200,
            tooltip=lambda r: _("Double-click to open") if r.document_id else ""),
 )
 
