@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import event
 
 from app.domain.kinds import ActionKind
 from app.domain.records import InvoiceStatus, PaymentFacts
@@ -131,3 +132,27 @@ def test_instalment_states() -> None:
     assert instalment_states(date(2026, 8, 15), None, dues, payments, TODAY) == ["paid", "overdue", "upcoming"]
     assert instalment_states(date(2026, 8, 15), date(2026, 11, 1), dues, payments, TODAY) == [
         "paid", "cancelled", "cancelled"]
+
+
+def test_query_count_does_not_grow_with_the_rows(ledger: Ledger) -> None:
+    """No per-row query: the page of a client with 40 invoices costs as many statements as with 2."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    alpha = client_id_for_code(ledger.ws, "ALPHA")
+    assert alpha is not None
+    event.listen(ledger.ws.dossier.engine, "before_cursor_execute", count)
+    try:
+        client_page(ledger.ws, alpha, TODAY)
+        few = len(statements)
+        for n in range(38):
+            invoice = ledger.invoice("ALPHA", f"X{n}", date(2026, 6, 1), date(2026, 7, 1), 1_000 + n)
+            ledger.pay("ALPHA", date(2026, 7, 15), 500, (invoice, 500))
+        statements.clear()
+        page = client_page(ledger.ws, alpha, TODAY)
+        assert sum(1 for line in page.ledger if line.kind == INVOICE) == 40
+        assert len(statements) == few
+    finally:
+        event.remove(ledger.ws.dossier.engine, "before_cursor_execute", count)
