@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.kinds import InvoiceKind
 from app.domain.risk import RiskFactor, RiskGrade
 from app.formatting import format_cents, format_count, format_date, format_days, format_percent
 from app.i18n import N_, _, ngettext
@@ -36,7 +38,15 @@ from app.services import client_page as service
 from app.services.client_page import ClientPage, LedgerLine
 from app.ui.columns import CENTER, MUTED_COLOUR, OVERDUE_COLOUR, RIGHT, Column
 from app.ui.dialogs.client_dialog import ClientDialog
+from app.ui.dialogs.cost_dialog import CostDialog
+from app.ui.dialogs.dispute_dialog import DisputeDialog, ResolveDisputeDialog
+from app.ui.dialogs.form import EntryDialog
+from app.ui.dialogs.invoice_dialog import InvoiceDialog
 from app.ui.dialogs.menu import reload_all
+from app.ui.dialogs.payment_dialog import PaymentDialog
+from app.ui.dialogs.plan_dialog import PlanDialog
+from app.ui.dialogs.promise_dialog import PromiseDialog
+from app.ui.dialogs.writeoff_dialog import WriteOffDialog
 from app.ui.invoice_status import status_colour, status_label
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
@@ -246,6 +256,19 @@ def _form_label(text: str) -> QLabel:
     return label
 
 
+# The entry forms the page opens on its client: (name, label, dialog class, extra keyword arguments).
+PAGE_ENTRIES: tuple[tuple[str, str, Callable[..., EntryDialog], dict[str, object]], ...] = (
+    ("payment", N_("Record a payment…"), PaymentDialog, {}),
+    ("invoice", N_("New invoice…"), InvoiceDialog, {}),
+    ("credit_note", N_("New credit note…"), InvoiceDialog, {"kind": InvoiceKind.CREDIT_NOTE}),
+    ("promise", N_("Promise to pay…"), PromiseDialog, {}),
+    ("dispute", N_("Open a dispute…"), DisputeDialog, {}),
+    ("resolve", N_("Resolve a dispute…"), ResolveDisputeDialog, {}),
+    ("plan", N_("Payment plan…"), PlanDialog, {}),
+    ("write_off", N_("Write off as irrecoverable…"), WriteOffDialog, {}),
+    ("cost", N_("Recovery cost…"), CostDialog, {}),
+)
+
 class ClientPageView(DossierView):
     """One client as of the toolbar date.
 
@@ -275,6 +298,15 @@ class ClientPageView(DossierView):
                                     if not context.workspace.read_only else _("The dossier is open read-only."))
         self.edit_button.setEnabled(False)
         self.edit_button.clicked.connect(self.edit_client)
+        self.actions_button = QPushButton(_("Actions"))
+        self.actions_button.setToolTip(_("Record a payment, a promise, a dispute… for this client"))
+        self.actions_button.setEnabled(False)
+        menu = QMenu(self.actions_button)
+        for name, label, dialog_class, extra in PAGE_ENTRIES:
+            action = menu.addAction(_(label))
+            action.setObjectName(f"page_entry_{name}")
+            action.triggered.connect(lambda _checked=False, c=dialog_class, e=extra: self.open_entry(c, **e))
+        self.actions_button.setMenu(menu)
         self.name_label = QLabel()
         font = QFont(self.name_label.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -326,6 +358,7 @@ class ClientPageView(DossierView):
         header.addWidget(self.figures)
         header.addSpacing(12)
         header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.actions_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addSpacing(12)
         header.addWidget(self.badge)
         layout = QVBoxLayout(self)
@@ -364,6 +397,7 @@ class ClientPageView(DossierView):
         self.page = page
         self.client_id, self.code = page.identity.id, None
         self.edit_button.setEnabled(not self.context.workspace.read_only)
+        self.actions_button.setEnabled(not self.context.workspace.read_only)
         self._show_header(page)
         self._fill_identity(page)
         self.ledger_model.set_rows(page.ledger)
@@ -477,6 +511,17 @@ class ClientPageView(DossierView):
             return None
         dialog = ClientDialog(self.context.workspace, self.context.runner, self.context.as_of, self.client_id,
                               parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _result: self.data_changed.emit())
+        dialog.open()
+        return dialog
+
+    def open_entry(self, dialog_class: Callable[..., EntryDialog], **extra: object) -> EntryDialog | None:
+        """Open an entry form with this client chosen; saving it reloads the pages."""
+        if self.client_id is None:
+            return None
+        dialog = dialog_class(self.context.workspace, self.context.runner, self.context.as_of,
+                              client_id=self.client_id, parent=self, **extra)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _result: self.data_changed.emit())
         dialog.open()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtGui import QAction, QDesktopServices, QImage
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +15,7 @@ from app.services.dto import ClientRow
 from app.services.workspace import Workspace
 from app.ui import client_page as ui
 from app.ui.client_page import ClientPageView, open_document, timeline
+from app.ui.dialogs.payment_dialog import PaymentDialog
 from app.ui.main_window import MainWindow
 from app.ui.tasks import SyncRunner
 from app.ui.view_base import ViewContext
@@ -159,3 +160,28 @@ def test_read_only_dossier_cannot_be_edited(qtbot: QtBot, context: ViewContext) 
     view.show_code(_busiest(context.workspace).account_code)
     view.ensure_loaded()
     assert not view.edit_button.isEnabled()
+
+
+def test_partial_payment_from_the_page_changes_its_ledger(qtbot: QtBot, ledger: Ledger, runner: SyncRunner) -> None:
+    # ALPHA: F2 300,00 € open and overdue, F1 1 000,00 € not due; 100,00 € paid from the page goes to F2
+    # (oldest due first): the ledger gains a −100,00 € line and the balance falls from 1 250,00 to 1 150,00 €.
+    window = MainWindow(ledger.ws.info(), ViewContext(ledger.ws, runner, TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_view("client:ALPHA")
+    assert isinstance(page, ClientPageView) and page.page is not None
+    assert page.actions_button.isEnabled()
+    action = page.actions_button.menu().findChild(QAction, "page_entry_payment")
+    assert action is not None
+    action.trigger()
+    dialog = page.findChild(PaymentDialog)
+    assert isinstance(dialog, PaymentDialog)
+    assert dialog.client_combo.client_id() == page.page.identity.id
+    dialog.amount.setText("100")
+    dialog.amount.textEdited.emit("100")
+    dialog.submit()
+    assert page.page.balance_cents == 115_000
+    last = [line for line in page.ledger_model.rows if line.kind == "payment"][-1]
+    assert (last.on, last.amount_cents, last.balance_cents) == (TODAY, -10_000, 115_000)
+    f2 = next(line for line in page.ledger_model.rows if line.reference == "F2")
+    assert f2.open_cents == 20_000
