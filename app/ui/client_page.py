@@ -75,6 +75,7 @@ _HISTORY_KINDS = {
     "dispute_resolved": N_("Dispute resolved"), "plan": N_("Payment plan"), "note": N_("Note"),
     "postponed": N_("Postponed"), "skipped": N_("Skipped"), "write_off": N_("Write-off"), "agency": N_("Agency"),
     "court": N_("Court"), "correction": N_("Correction"), "cost": N_("Recovery cost"),
+    "payment": N_("Payment"), "invoice": N_("Invoice"), "credit_note": N_("Credit note"),
 }
 _CHANNELS = {
     "email": N_("E-mail"), "letter": N_("Letter"), "phone": N_("Phone"),
@@ -133,7 +134,8 @@ def _days_colour(line: LedgerLine) -> QColor | None:
 LEDGER_COLUMNS: tuple[Column[LedgerLine], ...] = (
     Column("date", N_("Date"), lambda r: format_date(r.on), lambda r: r.on, width=100),
     Column("kind", N_("Type"), lambda r: _(_LEDGER_KINDS[r.kind]), width=140),
-    Column("reference", N_("Reference"), lambda r: r.reference, width=220, tooltip=lambda r: r.reference),
+    Column("reference", N_("Reference"), lambda r: r.reference, width=220,
+           tooltip=lambda r: r.reference + ("\n" + _("Double-click to edit") if r.kind == service.INVOICE else "")),
     Column("due", N_("Due date"), lambda r: format_date(r.due_date) if r.due_date else "",
            lambda r: r.due_date or date.min, width=100),
     Column("debit", N_("Debit"), lambda r: format_cents(r.amount_cents) if r.amount_cents > 0 and
@@ -327,6 +329,7 @@ class ClientPageView(DossierView):
         self.ledger_proxy = QSortFilterProxyModel()
         self.ledger_proxy.setSourceModel(self.ledger_model)
         self.ledger_table.setModel(self.ledger_proxy)
+        self.ledger_table.doubleClicked.connect(self._edit_ledger_line)
         self.timeline_table = DataTable()
         self.timeline_table.setModel(self.timeline_model)
         self.timeline_table.doubleClicked.connect(self._open_document)
@@ -526,6 +529,12 @@ class ClientPageView(DossierView):
         dialog.saved.connect(lambda _result: self.data_changed.emit())
         dialog.open()
         return dialog
+
+    def _edit_ledger_line(self, index: QModelIndex) -> None:
+        """Double-click on an invoice line: its edit form (no-reminder flag, dates, original)."""
+        line = self.ledger_model.row_at(self.ledger_proxy.mapToSource(index).row())
+        if line.kind == service.INVOICE and line.invoice_id is not None and not self.context.workspace.read_only:
+            self.open_entry(InvoiceDialog, invoice_id=line.invoice_id)
 
     def _open_document(self, index: QModelIndex) -> None:
         row = self.timeline_model.row_at(index.row())

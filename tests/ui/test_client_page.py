@@ -15,6 +15,7 @@ from app.services.dto import ClientRow
 from app.services.workspace import Workspace
 from app.ui import client_page as ui
 from app.ui.client_page import ClientPageView, open_document, timeline
+from app.ui.dialogs.invoice_dialog import InvoiceDialog
 from app.ui.dialogs.payment_dialog import PaymentDialog
 from app.ui.main_window import MainWindow
 from app.ui.tasks import SyncRunner
@@ -185,3 +186,17 @@ def test_partial_payment_from_the_page_changes_its_ledger(qtbot: QtBot, ledger: 
     assert (last.on, last.amount_cents, last.balance_cents) == (TODAY, -10_000, 115_000)
     f2 = next(line for line in page.ledger_model.rows if line.reference == "F2")
     assert f2.open_cents == 20_000
+
+
+def test_double_click_on_an_invoice_line_opens_its_form(qtbot: QtBot, ledger: Ledger, runner: SyncRunner) -> None:
+    view = ClientPageView(ViewContext(ledger.ws, runner, TODAY))
+    qtbot.addWidget(view)
+    view.show()
+    view.show_code("ALPHA")
+    view.ensure_loaded()
+    table = view.ledger_table
+    row = next(i for i, line in enumerate(view.ledger_model.rows) if line.reference == "F1")
+    _double_click(qtbot, table, view.ledger_proxy.mapFromSource(view.ledger_model.index(row, 2)))
+    dialog = view.findChild(InvoiceDialog)
+    assert isinstance(dialog, InvoiceDialog)
+    assert dialog.number.text() == "F1"
