@@ -87,8 +87,10 @@ _INSTALMENT_STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "upcoming": 
 _DETAIL_KEYS = {
     "to": N_("To"), "outcome": N_("Outcome"), "reason": N_("Reason"), "deadline_days": N_("Deadline (days)"),
     "lrar_number": N_("LRAR no."), "promised_on": N_("Promised for"), "amount_cents": N_("Amount"),
-    "dispute_id": N_("Dispute no."),
+    "allocated_cents": N_("Allocated"), "method": N_("Method"),
 }
+_METHODS = {"transfer": N_("bank transfer"), "cheque": N_("cheque"), "card": N_("card"),
+            "direct_debit": N_("direct debit"), "lcr": N_("LCR"), "cash": N_("cash")}
 _REASONS = {"price": N_("price"), "quantity": N_("quantity"), "quality": N_("quality"),
             "not_received": N_("not received"), "already_paid": N_("already paid"), "other": N_("other")}
 _DISPUTE_OUTCOMES = {"credit_note": N_("credit note"), "paid": N_("paid"), "rejected": N_("rejected")}
@@ -96,11 +98,11 @@ _COSTS = {"postage": N_("postage"), "registered_letter": N_("registered letter")
           "agency_fee": N_("agency fee"), "time": N_("time spent"), "other": N_("other")}
 
 
-def _detail(key: str, value: str) -> str:
+def detail_text(key: str, value: str) -> str:
     """One JSON detail of an action as the user reads it: a known key translated, cents and dates formatted."""
     if not key:
         return value
-    if key == "amount_cents" and value.lstrip("-").isdigit():
+    if key.endswith("_cents") and value.lstrip("-").isdigit():
         value = format_cents(int(value))
     elif key == "promised_on":
         with contextlib.suppress(ValueError):
@@ -109,6 +111,8 @@ def _detail(key: str, value: str) -> str:
         value = _(_REASONS[value])
     elif key == "outcome" and value in _DISPUTE_OUTCOMES:
         value = _(_DISPUTE_OUTCOMES[value])
+    elif key == "method" and value in _METHODS:
+        value = _(_METHODS[value])
     label = _(_DETAIL_KEYS[key]) if key in _DETAIL_KEYS else key
     return f"{label} : {value}"
 
@@ -192,7 +196,8 @@ def timeline(page: ClientPage) -> list[TimelineRow]:
         rows.append(TimelineRow(
             entry.on, _(_HISTORY_KINDS.get(entry.kind.value, entry.kind.value)),
             _(_CHANNELS[entry.channel.value]) if entry.channel else "", entry.summary,
-            " · ".join(_detail(k, v) for k, v in entry.details), ", ".join(entry.invoice_numbers),
+            " · ".join(detail_text(k, v) for k, v in entry.details if not k.endswith("_id")),
+            ", ".join(entry.invoice_numbers),
             entry.document_id, entry.document_filename))
     for promise in page.promises:  # on its date, with what became of it (the action records when it was made)
         rows.append(TimelineRow(

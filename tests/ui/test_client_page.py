@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QImage
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from app.formatting import format_cents
 from app.services import clients
 from app.services.dto import ClientRow
 from app.services.workspace import Workspace
@@ -48,7 +49,7 @@ def test_ledger_model_and_header(qtbot: QtBot, qtmodeltester: object, context: V
     balance = view.ledger_model.column_index("balance")
     assert view.ledger_model.index(0, balance).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert view.page.risk.grade in view.badge.text()
-    assert "pt" in view.badge.toolTip()
+    assert all(str(f.points) in view.badge.toolTip() for f in view.page.risk.factors)
     dates = [r.on for r in timeline(view.page)]
     assert dates == sorted(dates, reverse=True)
 
@@ -200,3 +201,10 @@ def test_double_click_on_an_invoice_line_opens_its_form(qtbot: QtBot, ledger: Le
     dialog = view.findChild(InvoiceDialog)
     assert isinstance(dialog, InvoiceDialog)
     assert dialog.number.text() == "F1"
+
+
+def test_action_details_read_as_text(qapp: object) -> None:
+    assert ui.detail_text("amount_cents", "104204").endswith(" : " + format_cents(104_204))
+    assert ui.detail_text("promised_on", "2026-11-30").endswith("30/11/2026")
+    assert ui.detail_text("", "texte libre") == "texte libre"
+    assert ui.detail_text("unknown_key", "v") == "unknown_key : v"
