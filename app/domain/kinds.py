@@ -64,6 +64,8 @@ class ActionKind(enum.StrEnum):
     """Entries of the append-only history."""
 
     REMINDER = "reminder"
+    PAYMENT = "payment"
+    CREDIT_APPLIED = "credit_applied"
     LETTER = "letter"
     CALL = "call"
     FORMAL_NOTICE = "formal_notice"

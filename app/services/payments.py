@@ -7,11 +7,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.kinds import InvoiceKind
+from app.domain.kinds import ActionKind, InvoiceKind
 from app.domain.records import SettlementKind
 from app.i18n import _
 from app.models import Allocation, Client, Invoice, Payment
 from app.services.dto import AllocationInput, PaymentInput, Problem
+from app.services.history import record_action
 from app.services.queries import open_invoices
 from app.services.validation import ValidationFailed, collect, positive_cents_problem
 from app.services.workspace import Workspace
@@ -79,6 +80,12 @@ def record_payment(ws: Workspace, data: PaymentInput) -> int:
             assert invoice is not None
             session.add(Allocation(invoice_id=item.invoice_id, kind=SettlementKind.PAYMENT, payment_id=payment.id,
                                    amount_cents=item.amount_cents, on_date=max(data.received_on, invoice.issue_date)))
+        record_action(session, client_id=data.client_id, kind=ActionKind.PAYMENT, occurred_on=data.received_on,
+                      summary=data.bank_reference or data.notes,
+                      invoice_ids=[item.invoice_id for item in data.allocations],
+                      details={"payment_id": payment.id, "amount_cents": data.amount_cents,
+                               "method": data.method.value,
+                               "allocated_cents": sum(item.amount_cents for item in data.allocations)})
         return payment.id
 
 
@@ -100,3 +107,7 @@ def allocate_credit_note(ws: Workspace, credit_note_id: int, allocations: tuple[
             session.add(Allocation(invoice_id=item.invoice_id, kind=SettlementKind.CREDIT_NOTE,
                                    credit_note_id=credit_note_id, amount_cents=item.amount_cents,
                                    on_date=max(note.issue_date, invoice.issue_date)))
+        record_action(session, client_id=note.client_id, kind=ActionKind.CREDIT_APPLIED, occurred_on=note.issue_date,
+                      summary=note.number, invoice_ids=[item.invoice_id for item in allocations],
+                      details={"credit_note_id": credit_note_id,
+                               "allocated_cents": sum(item.amount_cents for item in allocations)})

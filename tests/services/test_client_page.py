@@ -88,9 +88,10 @@ def test_promise_becomes_broken_after_its_date(ledger: Ledger) -> None:
     assert [(p.promised_on, p.outcome) for p in after.promises] == [
         (date(2026, 11, 18), "broken"), (date(2026, 11, 12), "kept")]
     assert [f.points for f in after.risk.factors if f.key == "broken_promises"] == [2]
-    # History newest first.
+    # History newest first, payments included (10/11 on F2, 15/11 unallocated).
     assert [(e.on, e.kind) for e in after.history] == [
-        (date(2026, 11, 16), ActionKind.PROMISE), (date(2026, 11, 9), ActionKind.PROMISE)]
+        (date(2026, 11, 16), ActionKind.PROMISE), (date(2026, 11, 15), ActionKind.PAYMENT),
+        (date(2026, 11, 10), ActionKind.PAYMENT), (date(2026, 11, 9), ActionKind.PROMISE)]
     assert after.history[0].invoice_numbers == ("F2",)
 
 

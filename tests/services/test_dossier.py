@@ -179,3 +179,17 @@ def test_restore_brings_back_a_backup_and_keeps_what_it_replaces(workspace: Work
     finally:
         restored.close()
     assert any("before-restore" in backup.name for backup in list_backups(path))
+
+
+def test_every_enum_value_is_allowed_by_the_schema(workspace: Workspace) -> None:
+    """A value added to a kinds enum must also be added to the CHECK constraint the migrations create."""
+    from sqlalchemy import Enum
+
+    from app.models import Base
+
+    tables = dict(sqlite3.connect(workspace.path).execute("SELECT name, sql FROM sqlite_master WHERE type='table'"))
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, Enum):
+                missing = [value for value in column.type.enums if f"'{value}'" not in tables[table.name]]
+                assert missing == [], f"{table.name}.{column.name} refuses {missing}"

@@ -143,7 +143,7 @@ def upgrade() -> None:
     op.create_table('actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('reminder', 'letter', 'call', 'formal_notice', 'promise', 'dispute_opened', 'dispute_resolved', 'plan', 'note', 'postponed', 'skipped', 'write_off', 'agency', 'court', 'correction', name='action_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('kind', sa.Enum('reminder', 'payment', 'credit_applied', 'letter', 'call', 'formal_notice', 'promise', 'dispute_opened', 'dispute_resolved', 'plan', 'note', 'postponed', 'skipped', 'write_off', 'agency', 'court', 'correction', name='action_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('occurred_on', sa.Date(), nullable=False),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
     sa.Column('channel', sa.Enum('email', 'letter', 'phone', 'registered_letter', 'judicial', name='action_channel', native_enum=False, create_constraint=True, length=24), nullable=True),
