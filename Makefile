@@ -29,6 +29,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/generate.py --keep /tmp/encaisse-large.encaisse
 	$(BIN)/python bench/aging.py /tmp/encaisse-large.encaisse
 	$(BIN)/python bench/invoice_table.py /tmp/encaisse-large.encaisse
+	$(BIN)/python bench/client_page.py /tmp/encaisse-large.encaisse
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/dashboard.py /tmp/encaisse-large.encaisse
+	$(BIN)/python bench/export.py /tmp/encaisse-large.encaisse
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

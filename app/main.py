@@ -34,7 +34,8 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true", help=_("open the dossier without changing it"))
     parser.add_argument("--as-of", type=cli.parse_date, default=None, help=_("date the figures are computed at"))
     parser.add_argument("--screenshot", type=Path, help=_("save the window to this PNG and quit"))
-    parser.add_argument("--view", default="aging", help=_("view shown first (aging, clients, invoices)"))
+    parser.add_argument("--view", default="dashboard",
+                        help=_("view shown first (dashboard, aging, clients, invoices, client:CODE)"))
     return parser
 
 

@@ -73,7 +73,7 @@ class AppController(QObject):
         super().__init__()
         self.runner = runner
         self.as_of = as_of
-        self.initial_view = "aging"
+        self.initial_view = "dashboard"
         self.fallback_to_start = True
         self.exit_app: Callable[[int], None] = QApplication.exit
         self.report: ErrorHandler = report or (lambda error: show_error(self.window, error))

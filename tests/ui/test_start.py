@@ -124,7 +124,7 @@ def test_controller_opens_switches_and_closes(qtbot: QtBot, runner: SyncRunner, 
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
     assert "Atelier Durand" in window.windowTitle() and str(dossier_copy) in window.windowTitle()
-    assert window.current_view() is window.views["aging"]
+    assert window.current_view() is window.views["dashboard"]  # the first page when a dossier opens
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # shortcuts only reach the active window
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # 1 dashboard, 2 aging, 3 clients
