@@ -38,13 +38,26 @@ def average_days_late(invoices: Iterable[InvoiceFacts], period: Period) -> float
     is ``max(0, settlement date - due date)`` days (early or on-time counts as 0 and lowers the
     average). Write-offs are excluded. ``Σ cents × days ÷ Σ cents``; None when nothing counts.
     """
+    return weighted_days_late(
+        (inv.due_date, s.on, s.cents)
+        for inv in invoices for s in inv.settlements
+        if s.kind is not SettlementKind.WRITE_OFF and s.on in period
+    )
+
+
+def weighted_days_late(settled: Iterable[tuple[date, date, int]]) -> float | None:
+    """``Σ cents × max(0, settled on − due date) ÷ Σ cents`` over (due date, settled on, cents) triples,
+    in days; the formula of :func:`average_days_late` for callers that already summed by dates."""
     weighted = total = 0
-    for inv in invoices:
-        for s in inv.settlements:
-            if s.kind is not SettlementKind.WRITE_OFF and s.on in period:
-                weighted += s.cents * max(0, (s.on - inv.due_date).days)
-                total += s.cents
+    for due_date, settled_on, cents in settled:
+        weighted += cents * max(0, (settled_on - due_date).days)
+        total += cents
     return weighted / total if total > 0 else None
+
+
+def percent(part: int, whole: int) -> float | None:
+    """``part ÷ whole × 100``, None when ``whole`` is 0 or negative: the rates below from sums."""
+    return _percent(part, whole)
 
 
 def collection_rate(begin_receivables: int, sales: int, collected: int) -> float | None:
