@@ -143,16 +143,20 @@ def key_figures(ws: Workspace, as_of: date) -> KpiReport:
     so the cost does not grow with the number of invoices loaded into Python.
     """
     with ws.dossier.reading() as session:
-        period = kpi_period(session, as_of)
-        items = open_items(session, as_of)
-        begin = receivables_on(session, period.start - timedelta(days=1))
-        sales, issued = _sales(session, period), _issued(session, period)
-        collected = _collected(session, period)
-        days_late = kpis.weighted_days_late(_settled_by_dates(session, period))
-        disputed, written_off = _disputed_issued(session, period), _written_off(session, period)
-        promises, payments = _promises(session), _payments(session, as_of)
-        grace = int(read_setting(session, PROMISE_GRACE_DAYS))
-        figures = month_figures(session, as_of, 36, 0)
+        return key_figures_in(session, as_of, open_items(session, as_of))
+
+
+def key_figures_in(session: Session, as_of: date, items: list[OpenItem]) -> KpiReport:
+    """:func:`key_figures` within a caller's session, from the open items it has already read."""
+    period = kpi_period(session, as_of)
+    begin = receivables_on(session, period.start - timedelta(days=1))
+    sales, issued = _sales(session, period), _issued(session, period)
+    collected = _collected(session, period)
+    days_late = kpis.weighted_days_late(_settled_by_dates(session, period))
+    disputed, written_off = _disputed_issued(session, period), _written_off(session, period)
+    promises, payments = _promises(session), _payments(session, as_of)
+    grace = int(read_setting(session, PROMISE_GRACE_DAYS))
+    figures = month_figures(session, as_of, 36, 0)
     total = sum(item.open_cents for item in items)
     current = sum(item.open_cents for item in items if item.due_date >= as_of)
     values = {
