@@ -15,7 +15,9 @@ from app.services import clients
 from app.services.dto import ClientRow
 from app.services.workspace import Workspace
 from app.ui import client_page as ui
-from app.ui.client_page import ClientPageView, open_document, timeline
+from app.ui import client_page_rows as rows
+from app.ui.client_page import ClientPageView, open_document
+from app.ui.client_page_rows import timeline
 from app.ui.dialogs.invoice_dialog import InvoiceDialog
 from app.ui.dialogs.payment_dialog import PaymentDialog
 from app.ui.main_window import MainWindow
@@ -204,7 +206,7 @@ def test_double_click_on_an_invoice_line_opens_its_form(qtbot: QtBot, ledger: Le
 
 
 def test_action_details_read_as_text(qapp: object) -> None:
-    assert ui.detail_text("amount_cents", "104204").endswith(" : " + format_cents(104_204))
-    assert ui.detail_text("promised_on", "2026-11-30").endswith("30/11/2026")
-    assert ui.detail_text("", "texte libre") == "texte libre"
-    assert ui.detail_text("unknown_key", "v") == "unknown_key : v"
+    assert rows.detail_text("amount_cents", "104204").endswith(" : " + format_cents(104_204))
+    assert rows.detail_text("promised_on", "2026-11-30").endswith("30/11/2026")
+    assert rows.detail_text("", "texte libre") == "texte libre"
+    assert rows.detail_text("unknown_key", "v") == "unknown_key : v"
