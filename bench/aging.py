@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+
+from common import last_issue_date, median_time
 
 from app.services import reports
 from app.services.clock import fixed_clock
@@ -36,17 +35,6 @@ GROUP BY client_id
 """
 
 
-def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    """Median seconds of ``runs`` runs (after one warm-up), and the last result."""
-    result = work()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def raw_buckets(path: Path, as_of: date) -> dict[int, tuple[int, ...]]:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     params = {"as_of": as_of.isoformat(), **{f"d{days}": (as_of - timedelta(days=days)).isoformat()
@@ -63,26 +51,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     ws = open_workspace(args.path, read_only=True, clock=fixed_clock(date.today()))
-    as_of = args.as_of or _last_issue_date(args.path)
+    as_of = args.as_of or last_issue_date(args.path)
 
     def ours() -> object:
         return reports.aged_balance(ws, as_of), reports.dso_series(ws, as_of, months=24)
 
-    ours_s, (report, series) = best_of(args.runs, ours)  # type: ignore[misc]
-    limit_s, raw = best_of(args.runs, lambda: raw_buckets(args.path, as_of))
+    ours_s, (report, series) = median_time(args.runs, ours)
+    limit_s, raw = median_time(args.runs, lambda: raw_buckets(args.path, as_of))
     ws.close()
     mine = {line.client_id: line.buckets for line in report.lines if line.total_cents}
     assert mine == raw, "the service and the raw query disagree"
     print(f"as of {as_of}: {len(report.lines)} clients, total {report.totals.total_cents / 100:,.2f} EUR, "
           f"{len(series)} DSO points; service and raw SQL agree to the cent")
     print(f"BENCH aging_dso ours_s={ours_s:.4f} limit_s={limit_s:.4f} ratio={ours_s / limit_s:.2f}")
-
-
-def _last_issue_date(path: Path) -> date:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    value = connection.execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
-    connection.close()
-    return date.fromisoformat(value)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import shutil
 import sqlite3
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+
+from common import last_issue_date, median_time
 
 from app.services.client_page import client_page
 from app.services.clock import fixed_clock
@@ -51,17 +50,6 @@ RAW_SQL = (
     "SELECT ai.* FROM action_invoices ai JOIN actions a ON a.id = ai.action_id WHERE a.client_id = :client",
     "SELECT * FROM recovery_costs WHERE client_id = :client",
 )
-
-
-def median_time(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    """Median seconds of ``runs`` runs (after one warm-up), and the last result."""
-    result = work()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def raw_rows(path: Path, client_id: int, as_of: date) -> int:
@@ -108,7 +96,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.encaisse"
         client_id, count = fold_clients(args.path, path, args.invoices)
-        as_of = args.as_of or _last_issue_date(path)
+        as_of = args.as_of or last_issue_date(path)
         ws = open_workspace(path, read_only=True, clock=fixed_clock(as_of))
         ours_s, page = median_time(args.runs, lambda: client_page(ws, client_id, as_of))
         limit_s, rows = median_time(args.runs, lambda: raw_rows(path, client_id, as_of))
@@ -117,13 +105,6 @@ def main() -> None:
     print(f"as of {as_of}: client #{client_id} with {count} invoices; {len(page.ledger)} ledger lines, "  # type: ignore[attr-defined]
           f"{len(page.history)} history entries, risk {page.risk.grade}; raw SQL fetched {rows} rows")  # type: ignore[attr-defined]
     print(f"BENCH client_page ours_s={ours_s:.4f} limit_s={limit_s:.4f} ratio={ours_s / limit_s:.2f}")
-
-
-def _last_issue_date(path: Path) -> date:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    value = connection.execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
-    connection.close()
-    return date.fromisoformat(value)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,12 @@ import argparse
 import math
 import os
 import sqlite3
-import statistics
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from common import median_time
 
 from app.domain.periods import add_months, month_ends
 from app.services import reports
@@ -73,17 +72,6 @@ KPI_SQL = [
 ]
 
 
-def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    """Median seconds of ``runs`` runs (after one warm-up), and the last result."""
-    result = work()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def raw_sums(path: Path, as_of: date, months: int = 24) -> tuple[dict[int, tuple[int, ...]], list[int]]:
     """Every sum the dashboard shows, each in its most direct SQL; returns the aging rows and not-due sums."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -132,12 +120,12 @@ def main() -> None:
     connection.close()
     ws = open_workspace(args.path, read_only=True, clock=fixed_clock(as_of))
 
-    service_s, board = best_of(args.runs, lambda: dashboard(ws, as_of))
+    service_s, board = median_time(args.runs, lambda: dashboard(ws, as_of))
     assert isinstance(board, Dashboard)
-    kpis_s, _report = best_of(args.runs, lambda: reports.key_figures(ws, as_of))
+    kpis_s, _report = median_time(args.runs, lambda: reports.key_figures(ws, as_of))
     charts = Charts()
-    draw_s, _none = best_of(args.runs, lambda: charts.draw(board))
-    raw_s, raw = best_of(args.runs, lambda: raw_sums(args.path, as_of))
+    draw_s, _none = median_time(args.runs, lambda: charts.draw(board))
+    raw_s, raw = median_time(args.runs, lambda: raw_sums(args.path, as_of))
     ws.close()
     assert isinstance(raw, tuple)
     buckets: dict[int, tuple[int, ...]] = raw[0]

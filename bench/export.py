@@ -11,14 +11,11 @@ Usage: python bench/export.py LARGE.encaisse [--as-of YYYY-MM-DD]
 from __future__ import annotations
 
 import argparse
-import sqlite3
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from common import last_issue_date, median_time
 from openpyxl import Workbook, load_workbook
 
 from app.io.tables import aging_amounts, aging_header
@@ -27,16 +24,6 @@ from app.services.clock import fixed_clock
 from app.services.workspace import Workspace, open_workspace
 
 TARGET_S = 3.0
-
-
-def median_of(runs: int, work: Callable[[], object]) -> float:
-    work()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bare_export(ws: Workspace, as_of: date, path: Path) -> None:
@@ -56,12 +43,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     ws = open_workspace(args.path, read_only=True, clock=fixed_clock(date.today()))
-    as_of = args.as_of or _last_issue_date(args.path)
+    as_of = args.as_of or last_issue_date(args.path)
     with tempfile.TemporaryDirectory() as folder:
         ours_path, bare_path = Path(folder) / "ours.xlsx", Path(folder) / "bare.xlsx"
-        ours_s = median_of(args.runs, lambda: exports.export_aged_balance(ws, as_of, ours_path, "xlsx"))
-        limit_s = median_of(args.runs, lambda: bare_export(ws, as_of, bare_path))
-        query_s = median_of(args.runs, lambda: reports.aged_balance(ws, as_of))
+        ours_s = median_time(args.runs, lambda: exports.export_aged_balance(ws, as_of, ours_path, "xlsx"))[0]
+        limit_s = median_time(args.runs, lambda: bare_export(ws, as_of, bare_path))[0]
+        query_s = median_time(args.runs, lambda: reports.aged_balance(ws, as_of))[0]
         table = exports.aging_export_table(ws, as_of)
         sheet = load_workbook(ours_path, read_only=True).active
         rows = sum(1 for _row in sheet.iter_rows(values_only=True))
@@ -72,13 +59,6 @@ def main() -> None:
           f"workbook (ours) {ours_s - query_s:.3f} s, bare loop {limit_s - query_s:.3f} s; target < {TARGET_S} s")
     assert ours_s < TARGET_S, f"XLSX export took {ours_s:.2f} s (target {TARGET_S} s)"
     print(f"BENCH export_xlsx ours_s={ours_s:.4f} limit_s={limit_s:.4f} ratio={ours_s / limit_s:.2f}")
-
-
-def _last_issue_date(path: Path) -> date:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    value = connection.execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
-    connection.close()
-    return date.fromisoformat(value)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import resource
 import sqlite3
-import statistics
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+
+from common import median_time
 
 from app.services import invoices
 from app.services.clock import fixed_clock
@@ -30,16 +29,6 @@ RAW_PAGE = """SELECT i.id, i.number, i.client_id, i.issue_date, i.due_date, i.am
 WHERE i.kind = 'invoice' AND i.issue_date <= :d{match} ORDER BY i.due_date DESC, i.id DESC LIMIT 200"""
 RAW_SETTLED = "SELECT invoice_id, on_date, amount_cents, kind FROM allocations WHERE invoice_id IN ({ids})"
 RAW_NAMES = "SELECT id, name FROM clients WHERE id IN ({ids})"
-
-
-def timed(runs: int, work: Callable[[], object]) -> float:
-    work()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def raw(path: Path, as_of: date, text: str) -> None:
@@ -71,13 +60,13 @@ def main() -> None:
     as_of = date.fromisoformat(connection.execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0])
     connection.close()
 
-    open_s = timed(args.runs, lambda: ours_open_and_first_page(args.path, as_of))
-    raw_open_s = timed(args.runs, lambda: raw(args.path, as_of, ""))
+    open_s = median_time(args.runs, lambda: ours_open_and_first_page(args.path, as_of))[0]
+    raw_open_s = median_time(args.runs, lambda: raw(args.path, as_of, ""))[0]
     ws = open_workspace(args.path, clock=fixed_clock(as_of), backup=False)
-    backup_s = timed(1, lambda: backup_on_open(ws))
-    keystroke_s = timed(args.runs, lambda: invoices.query_invoices(
-        ws, InvoiceQuery(as_of=as_of, text="dur", descending=True)))
-    raw_keystroke_s = timed(args.runs, lambda: raw(args.path, as_of, "dur"))
+    backup_s = median_time(1, lambda: backup_on_open(ws))[0]
+    keystroke_s = median_time(args.runs, lambda: invoices.query_invoices(
+        ws, InvoiceQuery(as_of=as_of, text="dur", descending=True)))[0]
+    raw_keystroke_s = median_time(args.runs, lambda: raw(args.path, as_of, "dur"))[0]
     ws.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"open + first page {open_s:.3f} s (target < 0.5 s); filter keystroke {keystroke_s:.3f} s "
