@@ -15,8 +15,8 @@ from app.services import cases, entries
 from app.services.dto import Problem
 from app.services.entries import DisputeChoice
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, date_edit, from_qdate
-from app.ui.dialogs.pickers import DISPUTE_OUTCOMES, DISPUTE_REASONS, ClientCombo, InvoiceChecklist, enum_combo
+from app.ui.dialogs.form import EntryDialog, InvoicesEntryDialog, date_edit, from_qdate
+from app.ui.dialogs.pickers import DISPUTE_OUTCOMES, DISPUTE_REASONS, ClientCombo, enum_combo
 from app.ui.tasks import Runner
 
 
@@ -26,41 +26,27 @@ def _notes_edit() -> QPlainTextEdit:
     return edit
 
 
-class DisputeDialog(EntryDialog):
+class DisputeDialog(InvoicesEntryDialog):
     """Opens a litige: the ticked invoices leave the ladder but stay in the aged balance."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Open a dispute"), workspace, runner, as_of, parent)
-        self.client_combo = ClientCombo(workspace, runner)
-        self.invoices = InvoiceChecklist(workspace, runner, as_of)
         self.opened = date_edit(as_of)
         self.reason = enum_combo(DISPUTE_REASONS)
         self.reason.setEditable(False)
         self.notes = _notes_edit()
         form = QFormLayout()
-        self.client_combo.client_changed.connect(self._client_changed)
-        self.add_field(form, _("Client"), "client_id", self.client_combo)
-        self.invoices.selection_changed.connect(self.touched("invoice_ids"))
-        self.add_field(form, _("Invoices"), "invoice_ids", self.invoices)
+        self.add_choices(form, _("Invoices"))
         form.addRow(_("Opened on"), self.opened)
         form.addRow(_("Reason"), self.reason)
         self.notes.textChanged.connect(self.touched("notes"))
         self.add_field(form, _("Notes"), "notes", self.notes)
         self.body.addLayout(form)
-        self.finish_layout()
-        self.resize(560, self.sizeHint().height())
-        if client_id is not None:
-            self.client_combo.select(client_id)
-
-    def _client_changed(self, client_id: int) -> None:
-        self.touched("client_id")()
-        self.invoices.load(client_id)
+        self.finish(560, client_id)
 
     def problems(self) -> list[Problem]:
-        problems = [] if self.client_combo.client_id() else [Problem("client_id", _("Choose a client."))]
-        if not self.invoices.checked_ids():
-            problems.append(Problem("invoice_ids", _("Choose at least one invoice.")))
+        problems = self.choice_problems()
         if self.reason.currentData() == DisputeReason.OTHER and not self.notes.toPlainText().strip():
             problems.append(Problem("notes", _("Say what the client disputes.")))
         return problems

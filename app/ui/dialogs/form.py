@@ -26,6 +26,7 @@ from app.i18n import _
 from app.services.dto import Problem
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
+from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
 from app.ui.tasks import Runner, show_error
 
 ERROR_STYLE = "color: #b71c1c; font-size: 11px;"
@@ -194,3 +195,41 @@ class EntryDialog(QDialog):
 
 def amount_label(cents: int) -> str:
     return format_cents(cents)
+
+
+class InvoicesEntryDialog(EntryDialog):
+    """An entry about some of one client's open invoices (dispute, promise, plan, write-off): a client picker
+    and the checklist of its open invoices, with their two checks."""
+
+    def __init__(self, title: str, workspace: Workspace, runner: Runner, as_of: date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, workspace, runner, as_of, parent)
+        self.client_combo = ClientCombo(workspace, runner)
+        self.invoices = InvoiceChecklist(workspace, runner, as_of)
+
+    def add_choices(self, form: QFormLayout, invoices_label: str) -> None:
+        """The client and invoice fields, first in ``form``."""
+        self.client_combo.client_changed.connect(self._client_changed)
+        self.add_field(form, _("Client"), "client_id", self.client_combo)
+        self.invoices.selection_changed.connect(self._invoices_changed)
+        self.add_field(form, invoices_label, "invoice_ids", self.invoices)
+
+    def finish(self, width: int, client_id: int | None) -> None:
+        """Lay out, size, and start on ``client_id`` when the dialog was opened from a client."""
+        self.finish_layout()
+        self.resize(width, self.sizeHint().height())
+        if client_id is not None:
+            self.client_combo.select(client_id)
+
+    def _client_changed(self, client_id: int) -> None:
+        self.touched("client_id")()
+        self.invoices.load(client_id)
+
+    def _invoices_changed(self) -> None:
+        self.touched("invoice_ids")()
+
+    def choice_problems(self) -> list[Problem]:
+        problems = [] if self.client_combo.client_id() else [Problem("client_id", _("Choose a client."))]
+        if not self.invoices.checked_ids():
+            problems.append(Problem("invoice_ids", _("Choose at least one invoice.")))
+        return problems

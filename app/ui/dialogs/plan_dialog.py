@@ -29,8 +29,7 @@ from app.services import cases, entries
 from app.services.cases import InstalmentInput
 from app.services.dto import Problem
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, read_cents
-from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
+from app.ui.dialogs.form import InvoicesEntryDialog, cents_text, date_edit, from_qdate, read_cents
 from app.ui.tasks import Runner
 
 
@@ -44,7 +43,7 @@ def create_plan_with_document(ws: Workspace, invoice_ids: tuple[int, ...], agree
     return plan_id
 
 
-class PlanDialog(EntryDialog):
+class PlanDialog(InvoicesEntryDialog):
     """Agrees a payment plan; its instalments replace the covered invoices' due dates for the ladder.
 
     Attributes:
@@ -54,8 +53,6 @@ class PlanDialog(EntryDialog):
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Payment plan"), workspace, runner, as_of, parent)
-        self.client_combo = ClientCombo(workspace, runner)
-        self.invoices = InvoiceChecklist(workspace, runner, as_of)
         self.agreed = date_edit(as_of)
         self.count = QSpinBox()
         self.first_due = date_edit(as_of + timedelta(days=30))
@@ -71,10 +68,7 @@ class PlanDialog(EntryDialog):
 
     def _build(self) -> None:
         form = QFormLayout()
-        self.client_combo.client_changed.connect(self._client_changed)
-        self.add_field(form, _("Client"), "client_id", self.client_combo)
-        self.invoices.selection_changed.connect(self.touched("invoice_ids"))
-        self.add_field(form, _("Invoices covered"), "invoice_ids", self.invoices)
+        self.add_choices(form, _("Invoices covered"))
         form.addRow(_("Agreed on"), self.agreed)
         self.count.setRange(1, 60)
         self.count.setValue(3)
@@ -118,10 +112,6 @@ class PlanDialog(EntryDialog):
         self.body.addLayout(form)
         self.finish_layout()
         self.resize(620, self.sizeHint().height())
-
-    def _client_changed(self, client_id: int) -> None:
-        self.touched("client_id")()
-        self.invoices.load(client_id)
 
     def generate(self) -> None:
         """Split the ticked invoices' open total into the chosen number of monthly instalments."""
@@ -177,9 +167,7 @@ class PlanDialog(EntryDialog):
             self.touched("document")()
 
     def problems(self) -> list[Problem]:
-        problems = [] if self.client_combo.client_id() else [Problem("client_id", _("Choose a client."))]
-        if not self.invoices.checked_ids():
-            problems.append(Problem("invoice_ids", _("Choose at least one invoice.")))
+        problems = self.choice_problems()
         rows = self._rows()
         planned = sum(row.amount_cents for row in rows if row is not None)
         covered = self.invoices.checked_open_cents()

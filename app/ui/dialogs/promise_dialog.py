@@ -14,21 +14,25 @@ from app.services import cases, entries
 from app.services.dto import Problem
 from app.services.entries import PromiseStatus
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents
-from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
+from app.ui.dialogs.form import (
+    InvoicesEntryDialog,
+    cents_text,
+    date_edit,
+    from_qdate,
+    money_edit,
+    read_cents,
+)
 from app.ui.tasks import Runner
 
 OUTCOMES = {"pending": N_("pending"), "kept": N_("kept"), "broken": N_("broken")}
 
 
-class PromiseDialog(EntryDialog):
+class PromiseDialog(InvoicesEntryDialog):
     """A promise pauses reminders until its date; kept or broken is derived from the payments that follow."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Promise to pay"), workspace, runner, as_of, parent)
-        self.client_combo = ClientCombo(workspace, runner)
-        self.invoices = InvoiceChecklist(workspace, runner, as_of)
         self.made = date_edit(as_of)
         self.promised = date_edit(as_of + timedelta(days=7))
         self.amount = money_edit()
@@ -36,10 +40,7 @@ class PromiseDialog(EntryDialog):
         self.notes = QLineEdit()
         self.history = QLabel(_("None"))
         form = QFormLayout()
-        self.client_combo.client_changed.connect(self._client_changed)
-        self.add_field(form, _("Client"), "client_id", self.client_combo)
-        self.invoices.selection_changed.connect(self._invoices_changed)
-        self.add_field(form, _("Invoices"), "invoice_ids", self.invoices)
+        self.add_choices(form, _("Invoices"))
         self.made.dateChanged.connect(self.touched("promised_on"))
         form.addRow(_("Promise made on"), self.made)
         self.promised.dateChanged.connect(self.touched("promised_on"))
@@ -52,14 +53,10 @@ class PromiseDialog(EntryDialog):
         self.history.setWordWrap(True)
         form.addRow(_("Earlier promises"), self.history)
         self.body.addLayout(form)
-        self.finish_layout()
-        self.resize(560, self.sizeHint().height())
-        if client_id is not None:
-            self.client_combo.select(client_id)
+        self.finish(560, client_id)
 
     def _client_changed(self, client_id: int) -> None:
-        self.touched("client_id")()
-        self.invoices.load(client_id)
+        super()._client_changed(client_id)
         self.history.setText(_("None"))
         if client_id:
             ws, as_of = self.workspace, self.as_of
@@ -83,9 +80,7 @@ class PromiseDialog(EntryDialog):
         return read_cents(self.amount.text()) if self.amount.text().strip() else None
 
     def problems(self) -> list[Problem]:
-        problems = [] if self.client_combo.client_id() else [Problem("client_id", _("Choose a client."))]
-        if not self.invoices.checked_ids():
-            problems.append(Problem("invoice_ids", _("Choose at least one invoice.")))
+        problems = self.choice_problems()
         amount = self.amount_cents()
         if amount is None or amount <= 0:
             problems.append(Problem("amount_cents", _("The promised amount must be greater than zero.")))

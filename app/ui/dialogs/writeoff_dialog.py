@@ -12,8 +12,7 @@ from app.i18n import N_, _
 from app.services import cases
 from app.services.dto import Problem
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, date_edit, from_qdate
-from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
+from app.ui.dialogs.form import InvoicesEntryDialog, date_edit, from_qdate
 from app.ui.tasks import Runner
 
 REASONS = (N_("Debtor in liquidation"), N_("Debtor unreachable"), N_("Amount too small to pursue"),
@@ -27,41 +26,27 @@ def write_off_all(ws: Workspace, invoice_ids: tuple[int, ...], on_date: date, re
     return len(invoice_ids)
 
 
-class WriteOffDialog(EntryDialog):
+class WriteOffDialog(InvoicesEntryDialog):
     """Writes off what remains open on the ticked invoices."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Write off as irrecoverable"), workspace, runner, as_of, parent)
-        self.client_combo = ClientCombo(workspace, runner)
-        self.invoices = InvoiceChecklist(workspace, runner, as_of)
         self.on_date = date_edit(as_of)
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems([_(reason) for reason in REASONS])
         self.reason.setCurrentIndex(-1)
         form = QFormLayout()
-        self.client_combo.client_changed.connect(self._client_changed)
-        self.add_field(form, _("Client"), "client_id", self.client_combo)
-        self.invoices.selection_changed.connect(self.touched("invoice_ids"))
-        self.add_field(form, _("Invoices"), "invoice_ids", self.invoices)
+        self.add_choices(form, _("Invoices"))
         form.addRow(_("Date"), self.on_date)
         self.reason.currentTextChanged.connect(self.touched("reason"))
         self.add_field(form, _("Reason"), "reason", self.reason)
         self.body.addLayout(form)
-        self.finish_layout()
-        self.resize(560, self.sizeHint().height())
-        if client_id is not None:
-            self.client_combo.select(client_id)
-
-    def _client_changed(self, client_id: int) -> None:
-        self.touched("client_id")()
-        self.invoices.load(client_id)
+        self.finish(560, client_id)
 
     def problems(self) -> list[Problem]:
-        problems = [] if self.client_combo.client_id() else [Problem("client_id", _("Choose a client."))]
-        if not self.invoices.checked_ids():
-            problems.append(Problem("invoice_ids", _("Choose at least one invoice.")))
+        problems = self.choice_problems()
         if not self.reason.currentText().strip():
             problems.append(Problem("reason", _("Say why the invoice is written off.")))
         return problems
