@@ -11,35 +11,18 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import last_issue_date, median_time
+from common import RAW_AGING_SQL, last_issue_date, median_time
 
 from app.services import reports
 from app.services.clock import fixed_clock
 from app.services.workspace import open_workspace
-
-# The most direct way: per client, open amount of each invoice as of the date, bucketed by days past due
-# (the fastest form found on SQLite: a correlated sum on the covering allocation index).
-RAW_SQL = """
-SELECT client_id,
-  SUM(CASE WHEN due_date >= :as_of THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :as_of AND due_date >= :d30 THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :d30 AND due_date >= :d60 THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :d60 AND due_date >= :d90 THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :d90 THEN open ELSE 0 END)
-FROM (SELECT i.client_id, i.due_date,
-             i.amount_incl_cents - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a
-                                    WHERE a.invoice_id = i.id AND a.on_date <= :as_of) AS open
-      FROM invoices i WHERE i.kind = 'invoice' AND i.issue_date <= :as_of)
-WHERE open > 0
-GROUP BY client_id
-"""
 
 
 def raw_buckets(path: Path, as_of: date) -> dict[int, tuple[int, ...]]:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     params = {"as_of": as_of.isoformat(), **{f"d{days}": (as_of - timedelta(days=days)).isoformat()
                                              for days in (30, 60, 90)}}
-    rows = connection.execute(RAW_SQL, params).fetchall()
+    rows = connection.execute(RAW_AGING_SQL, params).fetchall()
     connection.close()
     return {row[0]: tuple(row[1:]) for row in rows}
 

@@ -31,3 +31,20 @@ def last_issue_date(path: Path) -> date:
         return date.fromisoformat(connection.execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0])
     finally:
         connection.close()
+
+# The most direct way: per client, open amount of each invoice as of the date, bucketed by days past due
+# (the fastest form found on SQLite: a correlated sum on the covering allocation index).
+RAW_AGING_SQL = """
+SELECT client_id,
+  SUM(CASE WHEN due_date >= :as_of THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :as_of AND due_date >= :d30 THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :d30 AND due_date >= :d60 THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :d60 AND due_date >= :d90 THEN open ELSE 0 END),
+  SUM(CASE WHEN due_date < :d90 THEN open ELSE 0 END)
+FROM (SELECT i.client_id, i.due_date,
+             i.amount_incl_cents - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a
+                                    WHERE a.invoice_id = i.id AND a.on_date <= :as_of) AS open
+      FROM invoices i WHERE i.kind = 'invoice' AND i.issue_date <= :as_of)
+WHERE open > 0
+GROUP BY client_id
+"""

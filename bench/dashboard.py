@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import median_time
+from common import RAW_AGING_SQL, median_time
 
 from app.domain.periods import add_months, month_ends
 from app.services import reports
@@ -24,21 +24,6 @@ from app.services.clock import fixed_clock
 from app.services.dashboard import Dashboard, dashboard
 from app.services.workspace import open_workspace
 
-# Per client, the open amount of each invoice as of the date, bucketed by days past due (as bench/aging.py).
-AGING_SQL = """
-SELECT client_id,
-  SUM(CASE WHEN due_date >= :as_of THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :as_of AND due_date >= :d30 THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :d30 AND due_date >= :d60 THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :d60 AND due_date >= :d90 THEN open ELSE 0 END),
-  SUM(CASE WHEN due_date < :d90 THEN open ELSE 0 END)
-FROM (SELECT i.client_id, i.due_date,
-             i.amount_incl_cents - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a
-                                    WHERE a.invoice_id = i.id AND a.on_date <= :as_of) AS open
-      FROM invoices i WHERE i.kind = 'invoice' AND i.issue_date <= :as_of)
-WHERE open > 0
-GROUP BY client_id
-"""
 NOT_DUE_SQL = """
 SELECT COALESCE(SUM(i.amount_incl_cents - (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a
                                             WHERE a.invoice_id = i.id AND a.on_date <= :d)), 0)
@@ -78,7 +63,7 @@ def raw_sums(path: Path, as_of: date, months: int = 24) -> tuple[dict[int, tuple
     params = {"as_of": as_of.isoformat(), "year_ago": add_months(as_of, -12).isoformat(),
               "start": (add_months(as_of, -3) + timedelta(days=1)).isoformat(),
               **{f"d{days}": (as_of - timedelta(days=days)).isoformat() for days in (30, 60, 90)}}
-    buckets = {row[0]: tuple(row[1:]) for row in connection.execute(AGING_SQL, params)}
+    buckets = {row[0]: tuple(row[1:]) for row in connection.execute(RAW_AGING_SQL, params)}
     for statement in MONTHS_SQL + KPI_SQL + [DELAYS_SQL]:
         connection.execute(statement, params).fetchall()
     term = math.ceil(connection.execute(TERM_SQL).fetchone()[0] or 0)

@@ -50,7 +50,7 @@ from app.models import (
     plan_invoices,
     promise_invoices,
 )
-from app.services.dto import Problem
+from app.services.dto import ContactView, Problem
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
 
@@ -59,15 +59,6 @@ INVOICE, CREDIT_NOTE, PAYMENT, WRITE_OFF, UNALLOCATED = (
     "invoice", "credit_note", "payment", "write_off", "unallocated")
 _DAY_ORDER = {INVOICE: 0, CREDIT_NOTE: 1, PAYMENT: 2, WRITE_OFF: 3}
 
-
-@dataclass(frozen=True, slots=True)
-class ContactLine:
-    id: int
-    name: str
-    role: str
-    email: str
-    phone: str
-    is_billing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +82,7 @@ class ClientIdentity:
     do_not_remind: bool
     do_not_remind_reason: str
     notes: str
-    contacts: tuple[ContactLine, ...]
+    contacts: tuple[ContactView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +262,7 @@ def _identity(session: Session, client_id: int) -> ClientIdentity:
     ladder_id = client.ladder_id if client.ladder_id is not None else segment_ladder
     ladder_name = session.scalar(select(Ladder.name).where(Ladder.id == ladder_id)) if ladder_id else None
     contacts = tuple(
-        ContactLine(c.id, c.name, c.role, c.email, c.phone, c.is_billing) for c in session.scalars(
+        ContactView(c.id, c.name, c.role, c.email, c.phone, c.is_billing) for c in session.scalars(
             select(Contact).where(Contact.client_id == client_id).order_by(Contact.is_billing.desc(), Contact.id)))
     return ClientIdentity(
         id=client.id, account_code=client.account_code, name=client.name, siren=client.siren,

@@ -116,6 +116,18 @@ class ContactInput:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactView:
+    """A contact as the client page and the client form show it."""
+
+    id: int
+    name: str
+    role: str
+    email: str
+    phone: str
+    is_billing: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ClientRow:
     """One line of the client list, figures as of the list's date.
 

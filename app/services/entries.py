@@ -30,7 +30,7 @@ from app.models import (
     dispute_invoices,
 )
 from app.services.clients import check_client, check_contact
-from app.services.dto import ClientInput, ContactInput, InvoiceInput, Problem
+from app.services.dto import ClientInput, ContactInput, ContactView, InvoiceInput, Problem
 from app.services.history import record_action
 from app.services.invoices import check_invoice
 from app.services.queries import open_invoices
@@ -99,15 +99,6 @@ class PromiseStatus:
     amount_cents: int
     outcome: kpis.PromiseOutcome
 
-
-@dataclass(frozen=True, slots=True)
-class ContactView:
-    id: int
-    name: str
-    role: str
-    email: str
-    phone: str
-    is_billing: bool
 
 
 @dataclass(frozen=True, slots=True)
