@@ -83,8 +83,8 @@ def aging_table(title: str, company_lines: Sequence[str], as_of: date,
     """The aged balance as a table: one row per client, then the totals."""
     header = aging_header(bucket_bounds)
     totals_at = {len(header) - 4, len(header) - 1}  # Total and Net balance always show their amount
-    columns = (ExportColumn(header[0], "text", 12), ExportColumn(header[1], "text", 36),
-               *(ExportColumn(text, "money", 15, blank_zero=index not in totals_at)
+    columns = (ExportColumn(header[0], "text", 15), ExportColumn(header[1], "text", 27),
+               *(ExportColumn(text, "money", 16, blank_zero=index not in totals_at)
                  for index, text in enumerate(header[2:], start=2)))
     rows = tuple(_aging_row(line.account_code, line.client_name, line) for line in lines)
     return TableExport(title, tuple(company_lines), as_of, columns, rows,
