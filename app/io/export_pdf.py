@@ -1,4 +1,4 @@
-"""A table as a printed report: A4 portrait (100 rows a page at about 6 pt), company header, title and as-of date, page numbers.
+"""A table as a printed report: A4 portrait, company header, title, as-of date and page numbers.
 
 Each page holds ``rows_per_page`` lines (100 by default); the totals close the last page. Drawn
 straight on the canvas so the page count is known beforehand ("Page 1 / 50") and the output is
