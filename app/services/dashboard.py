@@ -78,12 +78,13 @@ class Dashboard:
     cash_next_4_weeks: int
 
 
-def dashboard(ws: Workspace, as_of: date, months: int = 24) -> Dashboard:
-    """The dashboard's figures on ``as_of``; ``months`` months of DSO trend."""
+def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int | None = None) -> Dashboard:
+    """The dashboard's figures on ``as_of``: key figures over ``period_months`` months (default: the DSO
+    window setting) and ``months`` months of DSO trend."""
     with ws.dossier.reading() as session:
         limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
         items = reports.open_items(session, as_of)
-        kpi_report = reports.key_figures_in(session, as_of, items)
+        kpi_report = reports.key_figures_in(session, as_of, items, period_months)
         balance = aging.aged_balance(items, as_of, limits)
         top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
         names = _names(session, [row.client_id for row in top if row.client_id is not None])

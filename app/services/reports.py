@@ -130,25 +130,27 @@ def _current_cents(session: Session, as_of: date) -> int:
     return int(session.scalar(statement) or 0)
 
 
-def kpi_period(session: Session, as_of: date) -> Period:
-    """The DSO window ending on ``as_of``: the last ``dso.window_months`` months, as_of included."""
-    months = int(read_setting(session, DSO_WINDOW_MONTHS))
+def kpi_period(session: Session, as_of: date, months: int | None = None) -> Period:
+    """The ``months`` months ending on ``as_of`` (default: the dossier's ``dso.window_months``), as_of included."""
+    months = months or int(read_setting(session, DSO_WINDOW_MONTHS))
     return Period(add_months(as_of, -months) + timedelta(days=1), as_of)
 
 
-def key_figures(ws: Workspace, as_of: date) -> KpiReport:
-    """The dashboard's figures on ``as_of`` over the DSO window, each with its formula.
+def key_figures(ws: Workspace, as_of: date, period_months: int | None = None) -> KpiReport:
+    """The dashboard's figures on ``as_of`` over the last ``period_months`` months (default: the DSO window
+    setting), each with its formula.
 
     Every figure comes from sums the database makes over indexes (the domain supplies the formulas),
     so the cost does not grow with the number of invoices loaded into Python.
     """
     with ws.dossier.reading() as session:
-        return key_figures_in(session, as_of, open_items(session, as_of))
+        return key_figures_in(session, as_of, open_items(session, as_of), period_months)
 
 
-def key_figures_in(session: Session, as_of: date, items: list[OpenItem]) -> KpiReport:
+def key_figures_in(session: Session, as_of: date, items: list[OpenItem],
+                   period_months: int | None = None) -> KpiReport:
     """:func:`key_figures` within a caller's session, from the open items it has already read."""
-    period = kpi_period(session, as_of)
+    period = kpi_period(session, as_of, period_months)
     begin = receivables_on(session, period.start - timedelta(days=1))
     sales, issued = _sales(session, period), _issued(session, period)
     collected = _collected(session, period)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import format_date, format_figure
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import dashboard as dashboard_service
 from app.services.dashboard import Dashboard
 from app.services.dto import Kpi
@@ -37,6 +37,7 @@ TILE_KEYS = (
 STOCK_KEYS = frozenset({"receivables", "overdue", "overdue_rate"})
 TILE_COLUMNS = 5
 TREND_MONTHS = (12, 24, 36)
+PERIOD_MONTHS = (1, 3, 6, 12)  # the period of the key figures (sales, collections, rates)
 CARD_STYLE = ("QFrame#card { background: palette(base); border: 1px solid palette(midlight);"
               " border-radius: 8px; }")
 
@@ -125,6 +126,13 @@ class DashboardView(DossierView):
         self.months_box.setCurrentIndex(TREND_MONTHS.index(24))
         self.months_box.setToolTip(_("Length of the DSO trend"))
         self.months_box.currentIndexChanged.connect(lambda _index: self.invalidate())
+        self.period_box = QComboBox()
+        for months in PERIOD_MONTHS:
+            self.period_box.addItem(ngettext("Period: {count} month", "Period: {count} months", months).format(
+                count=months), months)
+        self.period_box.setCurrentIndex(PERIOD_MONTHS.index(3))
+        self.period_box.setToolTip(_("Period of the key figures: sales, collections and rates"))
+        self.period_box.currentIndexChanged.connect(lambda _index: self.invalidate())
         self.tiles = {key: KpiTile(key) for key in TILE_KEYS}
         background = self.palette().color(QPalette.ColorRole.Base).name()
         self.aging_chart = AgingChart(background=background)
@@ -145,6 +153,7 @@ class DashboardView(DossierView):
         bar.addStretch(1)
         bar.addWidget(self.progress_label)
         bar.addSpacing(12)
+        bar.addWidget(self.period_box)
         bar.addWidget(self.months_box)
         layout.addLayout(bar)
         grid = QGridLayout()
@@ -182,9 +191,10 @@ class DashboardView(DossierView):
 
     def reload(self) -> None:
         workspace, as_of, months = self.context.workspace, self.context.as_of, self.trend_months()
+        period = int(self.period_box.currentData())
         self.progress_label.setText(_("Computing the dashboard…"))
         self.progress_label.show()
-        self.context.runner.submit(lambda: dashboard_service.dashboard(workspace, as_of, months), self._show,
+        self.context.runner.submit(lambda: dashboard_service.dashboard(workspace, as_of, months, period), self._show,
                                    context=self, progress=_("Computing the dashboard…"))
 
     def trend_months(self) -> int:

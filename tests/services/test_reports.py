@@ -82,3 +82,12 @@ def test_dso_series_has_one_point_per_month_ending_at_as_of(ledger: Ledger) -> N
     # → 100 left (31 days), June 0 … history exhausted → no countback figure.
     assert series[-2].countback is None
     assert series[-2].best_possible is None and series[-1].best_possible is not None
+
+
+def test_key_figures_over_a_chosen_period(ledger: Ledger) -> None:
+    figures = reports.key_figures(ledger.ws, TODAY, period_months=1)
+    # One month to 23/11/2026: 24/10..23/11 = 31 days; sales F1 1 000 (31/10) − nothing else = 1 000,00 €
+    # (F2 was issued on 02/10, A1 on 01/09).
+    kpi = figures.get("dso_accounting")
+    assert (kpi.period_start, kpi.period_end) == (date(2026, 10, 24), TODAY)
+    assert kpi.value == pytest.approx(210_000 / 100_000 * 31)

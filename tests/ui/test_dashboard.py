@@ -135,3 +135,16 @@ def test_the_trend_length_can_be_chosen(qtbot: QtBot, context: ViewContext) -> N
     assert view.trend_months() == 12
     assert view.data is not None and len(view.data.dso) == 12
     assert len(list(view.dso_chart.axes.get_lines()[0].get_xdata())) == 12  # type: ignore[arg-type]
+
+
+def test_the_period_of_the_key_figures_can_be_chosen(qtbot: QtBot, context: ViewContext,
+                                                     demo_ws: Workspace) -> None:
+    view = _loaded(qtbot, context)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.period_box.setCurrentIndex(3)  # 12 months
+    # 31/03/2026 minus 12 months, plus one day: the period starts on 01/04/2025.
+    assert "01/04/2025" in view.tiles["dso_accounting"].period.text()
+    expected = dashboard(demo_ws, AS_OF, period_months=12).kpis.get("average_days_late")
+    assert view.tiles["average_days_late"].value.text() == format_figure(expected.value, expected.unit)
+    assert expected.value != dashboard(demo_ws, AS_OF).kpis.get("average_days_late").value
