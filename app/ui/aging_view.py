@@ -13,10 +13,9 @@ from app.i18n import N_, _, ngettext
 from app.services import reports
 from app.services.dto import AgingLine, AgingReport
 from app.ui.columns import MUTED_COLOUR, OVERDUE_COLOUR, RIGHT, Column
-from app.ui.filtering import WordFilterProxy
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
-from app.ui.widgets import DataTable, FilterBox, caption, page_layout
+from app.ui.widgets import DataTable, filtered_table, page_layout
 
 
 def money_column(key: str, header: str, value: Callable[[AgingLine], int], *, blank_zero: bool = False,
@@ -60,14 +59,8 @@ class AgingView(DossierView):
         self.report: AgingReport | None = None
         self.model: RowTableModel[AgingLine] = RowTableModel(())
         self.totals_model: RowTableModel[AgingLine] = RowTableModel(())
-        self.proxy = WordFilterProxy()
-        self.proxy.setSourceModel(self.model)
-        self.filter_box = FilterBox(_("Filter clients (code, name…)"), delay_ms=60)
-        self.filter_box.text_settled.connect(self._apply_filter)
-        self.count_label = caption("")
-        self.table = DataTable()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.proxy, self.filter_box, self.count_label, self.table = filtered_table(
+            self.model, _("Filter clients (code, name…)"), self._apply_filter)
         self.footer = self._make_footer()
         self._layout()
 

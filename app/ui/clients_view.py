@@ -10,11 +10,10 @@ from app.i18n import N_, _, ngettext
 from app.services import clients
 from app.services.dto import ClientRow
 from app.ui.columns import CENTER, OVERDUE_COLOUR, RIGHT, Column
-from app.ui.filtering import WordFilterProxy
 from app.ui.icons import icon
 from app.ui.row_model import RowTableModel
 from app.ui.view_base import DossierView, ViewContext
-from app.ui.widgets import DataTable, FilterBox, caption, page_layout
+from app.ui.widgets import filtered_table, page_layout
 
 
 def _overdue_colour(row: ClientRow) -> QColor | None:
@@ -70,14 +69,8 @@ class ClientsView(DossierView):
     def __init__(self, context: ViewContext) -> None:
         super().__init__(context)
         self.model: RowTableModel[ClientRow] = RowTableModel(CLIENT_COLUMNS)
-        self.proxy = WordFilterProxy()
-        self.proxy.setSourceModel(self.model)
-        self.filter_box = FilterBox(_("Filter clients (code, name, city, e-mail…)"), delay_ms=60)
-        self.filter_box.text_settled.connect(self._apply_filter)
-        self.count_label = caption("")
-        self.table = DataTable()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.proxy, self.filter_box, self.count_label, self.table = filtered_table(
+            self.model, _("Filter clients (code, name, city, e-mail…)"), self._apply_filter)
         self.table.sortByColumn(self.model.column_index("name"), Qt.SortOrder.AscendingOrder)
         self.table.fit_columns(CLIENT_COLUMNS, stretch_key="name")
         self._fitted = False

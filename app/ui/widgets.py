@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.columns import Column
+from app.ui.filtering import WordFilterProxy
 from app.ui.icons import icon
 
 SAMPLE_ROWS = 300  # rows measured when sizing columns: enough to see typical widths, cheap on 5,000
@@ -172,3 +173,17 @@ def page_layout(page: QWidget, filter_box: QWidget, count_label: QWidget, body: 
         layout.addLayout(body, 1)
     else:
         layout.addWidget(body, 1)
+
+
+def filtered_table(model: QAbstractItemModel, placeholder: str,
+                   on_filter: Callable[[str], None]) -> tuple[WordFilterProxy, FilterBox, QLabel, DataTable]:
+    """A list page's parts: a word-filter proxy over ``model``, the filter box calling ``on_filter`` once the
+    typing settles, an empty count label, and a sortable table showing the proxy."""
+    proxy = WordFilterProxy()
+    proxy.setSourceModel(model)
+    filter_box = FilterBox(placeholder, delay_ms=60)
+    filter_box.text_settled.connect(on_filter)
+    table = DataTable()
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    return proxy, filter_box, caption(""), table
