@@ -80,9 +80,13 @@ class ActionKind(enum.StrEnum):
     AGENCY = "agency"
     COURT = "court"
     CORRECTION = "correction"
+    FOLLOW_UP = "follow_up"  # a task: call back on a date, chosen from a call outcome
+    DELIVERY = "delivery"  # a registered letter's presentation / receipt dates, recorded later
 
 
 class DisputeReason(enum.StrEnum):
+    """The reasons a new dossier starts with; the list is editable, so a stored reason may be any text."""
+
     PRICE = "price"
     QUANTITY = "quantity"
     QUALITY = "quality"

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.kinds import DisputeOutcome, DisputeReason
+from app.domain.kinds import DisputeOutcome
 from app.models.base import Base, Cents, str_enum
 
 
@@ -37,7 +37,8 @@ class Dispute(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     opened_on: Mapped[date]
-    reason: Mapped[DisputeReason] = mapped_column(str_enum(DisputeReason, "dispute_reason"))
+    # A code of DisputeReason (translated on display) or a reason the user added to the list.
+    reason: Mapped[str] = mapped_column(String(80))
     notes: Mapped[str] = mapped_column(Text, default="")
     resolved_on: Mapped[date | None]
     outcome: Mapped[DisputeOutcome | None] = mapped_column(str_enum(DisputeOutcome, "dispute_outcome"))

@@ -136,7 +136,7 @@ def create_dossier(path: Path) -> Dossier:
     engine = make_engine(path)
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-        _upgrade(connection)
+    _upgrade(engine, path)
     return Dossier(path, engine, verified=True, _lock=lock)
 
 
@@ -166,8 +166,7 @@ def open_dossier(path: Path, *, read_only: bool = False, verify: bool | None = N
                     .format(path=path)
                 )
             backup_file(path, reason="migration")
-            with engine.begin() as connection:
-                _upgrade(connection)
+            _upgrade(engine, path)
             migrated_from = revision
     except BaseException:
         if lock is not None:
@@ -206,8 +205,25 @@ def _check_schema(engine: Engine, path: Path, verify: bool = True) -> str:
     return revision
 
 
-def _upgrade(connection: Any) -> None:
-    command.upgrade(_alembic_config(connection), "head")
+def _upgrade(engine: Engine, path: Path) -> None:
+    """Migrate to the newest schema in one transaction.
+
+    Foreign keys are off meanwhile, as SQLite prescribes for rebuilding a table that other rows point at,
+    and checked as a whole before the commit.
+    """
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set it before
+        connection.commit()
+        try:
+            with connection.begin():
+                command.upgrade(_alembic_config(connection), "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DossierCorrupt(_("{path}: the schema upgrade would leave {count} broken links.").format(
+                        path=path, count=len(broken)))
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def inspect_file(path: Path) -> tuple[str, list[str]]:

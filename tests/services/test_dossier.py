@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import create_engine
 from app.errors import DossierCorrupt, DossierLocked, DossierNotFound, DossierReadOnly, DossierTooNew, NotADossier
 from app.models.dossier import _alembic_config, head_revision, list_backups
 from app.services import clients, recent
+from app.services.demo import create_demo_dossier
 from app.services.dto import ClientInput
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace, check_dossier, create_workspace, open_workspace
@@ -193,3 +195,28 @@ def test_every_enum_value_is_allowed_by_the_schema(workspace: Workspace) -> None
             if isinstance(column.type, Enum):
                 missing = [value for value in column.type.enums if f"'{value}'" not in tables[table.name]]
                 assert missing == [], f"{table.name}.{column.name} refuses {missing}"
+
+
+def _counts(path: Path) -> tuple[int, ...]:
+    with sqlite3.connect(path) as connection:
+        return tuple(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                     for table in ("actions", "action_invoices", "disputes", "dispute_invoices", "recovery_costs"))
+
+
+def test_a_full_dossier_survives_the_rebuild_of_its_history_and_dispute_tables(tmp_path: Path) -> None:
+    path = create_demo_dossier(tmp_path / "demo.encaisse", as_of=date(2026, 11, 23))
+    before = _counts(path)
+    assert min(before) > 0  # the rebuilt tables and the rows pointing at them all hold data
+    with create_engine(f"sqlite:///{path}").begin() as connection:  # foreign keys off, as for upgrades
+        command.downgrade(_alembic_config(connection), "0003")
+    with sqlite3.connect(path) as connection, pytest.raises(sqlite3.IntegrityError):
+        connection.execute("UPDATE disputes SET reason = 'Erreur de TVA' WHERE id = 1")  # old closed list
+    ws = open_workspace(path)
+    try:
+        assert ws.dossier.migrated_from == "0003"
+    finally:
+        ws.close()
+    assert _counts(path) == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        connection.execute("UPDATE disputes SET reason = 'Erreur de TVA' WHERE id = 1")  # now a free list
