@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from app.domain.kinds import ActionKind, Channel, CostKind, DisputeOutcome, DisputeReason, InvoiceKind, Language
+from app.domain.kinds import ActionKind, Channel, CostKind, DisputeOutcome, InvoiceKind, Language
 from app.domain.kpis import PromiseOutcome, promise_outcomes
 from app.domain.periods import trailing_days
 from app.domain.records import (
@@ -159,7 +159,7 @@ class PlanLine:
 @dataclass(frozen=True, slots=True)
 class DisputeLine:
     opened_on: date
-    reason: DisputeReason
+    reason: str  # a DisputeReason code or a reason the user added
     resolved_on: date | None
     outcome: DisputeOutcome | None
     invoice_numbers: tuple[str, ...]

@@ -192,7 +192,7 @@ def timeline(page: ClientPage) -> list[TimelineRow]:
     for dispute in page.disputes:  # only those the history does not show already
         if (dispute.opened_on, dispute.invoice_numbers) in recorded:
             continue
-        summary = _("Dispute ({reason})").format(reason=_(_REASONS[dispute.reason.value]))
+        summary = _("Dispute ({reason})").format(reason=_(_REASONS.get(dispute.reason, dispute.reason)))
         if dispute.resolved_on:
             summary += " — " + _("resolved on {date}").format(date=format_date(dispute.resolved_on))
             if dispute.outcome:
