@@ -108,3 +108,26 @@ class CostKind(enum.StrEnum):
     AGENCY_FEE = "agency_fee"
     TIME = "time"
     OTHER = "other"
+
+
+class CallOutcome(enum.StrEnum):
+    """What a reminder call gave; some outcomes create a promise, a dispute or a follow-up task directly."""
+
+    NO_ANSWER = "no_answer"
+    VOICEMAIL = "voicemail"
+    PROMISE = "promise"
+    DISPUTE = "dispute"
+    NOT_RECEIVED = "not_received"  # facture non reçue: a copy is to be sent
+    ALREADY_PAID = "already_paid"
+    CALL_BACK = "call_back"  # rappeler le…
+
+
+class SuggestionKind(enum.StrEnum):
+    """What a suggestion of the "À faire" list asks for."""
+
+    STEP = "step"  # the next step of the client's ladder
+    FOLLOW_UP = "follow_up"  # a call back agreed earlier
+    DELIVERY = "delivery"  # record a registered letter's presentation / receipt dates
+    INJUNCTION = "injunction"  # injonction de payer (undisputed claim)
+    SMALL_CLAIM = "small_claim"  # procédure simplifiée de recouvrement des petites créances
+    AGENCY = "agency"  # hand the claim over to a collection agency
