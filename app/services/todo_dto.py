@@ -90,3 +90,12 @@ class TodoList:
     suggestions: tuple[Suggestion, ...]
     last_bank_import: date | None
     bank_stale: bool  # the last statement is older than the setting allows: a client may have paid already
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What a batch execution did: the actions recorded, and the suggestions refused with the reason why."""
+
+    action_ids: tuple[int, ...]
+    refused: tuple[tuple[str, str], ...]  # (suggestion key, message)
+    cancelled: bool = False
