@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.kinds import InvoiceKind, PaymentMethod, Source
@@ -28,6 +28,10 @@ class Invoice(Base):
         Index("ix_invoices_client_kind_cover", "client_id", "kind", "issue_date", "amount_incl_cents"),
         Index("ix_invoices_kind_issue_number", "kind", "issue_date", "number", "client_id"),  # list filter
         Index("ix_invoices_client_due", "client_id", "due_date"),
+        # Revision 0005: the invoices open today, and those settled after a past as-of date (see queries).
+        Index("ix_invoices_open_now", "kind", "issue_date", "client_id", "due_date", "amount_incl_cents",
+              "settled_cents", "settled_through", sqlite_where=text("settled_cents < amount_incl_cents")),
+        Index("ix_invoices_settled_through", "settled_through", sqlite_where=text("settled_through IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +48,10 @@ class Invoice(Base):
     original_document_id: Mapped[int | None] = mapped_column(ForeignKey("stored_documents.id"))
     no_reminder: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Kept by triggers on allocations (revision 0005), never written by the services: the sum of all the
+    # invoice's allocations, and the date of the latest. Figures as of a date still sum the allocations.
+    settled_cents: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
+    settled_through: Mapped[date | None] = mapped_column()
 
 
 class Payment(Base):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +18,7 @@ from app.domain import aging, dso
 from app.domain.forecast import WEEKS, ForecastWeek, OpenAmount, PaidAmount, weekly_forecast
 from app.domain.kinds import InvoiceKind
 from app.domain.periods import add_months
-from app.domain.records import OpenItem, SettlementKind
+from app.domain.records import MonthFigures, OpenItem, SettlementKind
 from app.i18n import N_, _
 from app.models import Allocation, Client, Invoice
 from app.services import reports
@@ -24,6 +27,7 @@ from app.services.queries import settled_on
 from app.services.settings import AGING_LIMITS, DSO_WINDOW_MONTHS, read_setting
 from app.services.workspace import Workspace
 
+T = TypeVar("T")
 TOP_CLIENTS = 10
 HABIT_MONTHS = 12  # a client's payment habit is read from its payments of the last 12 months
 CASH_KPI = "cash_next_4_weeks"
@@ -80,17 +84,27 @@ class Dashboard:
 
 def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int | None = None) -> Dashboard:
     """The dashboard's figures on ``as_of``: key figures over ``period_months`` months (default: the DSO
-    window setting) and ``months`` months of DSO trend."""
-    with ws.dossier.reading() as session:
-        limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
-        items = reports.open_items(session, as_of)
-        kpi_report = reports.key_figures_in(session, as_of, items, period_months)
-        balance = aging.aged_balance(items, as_of, limits)
-        top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
-        names = _names(session, [row.client_id for row in top if row.client_id is not None])
-        trend = _dso_trend(session, as_of, months)
-        delays = client_delays(session, as_of)
-    weeks = weekly_forecast(_open_amounts(items), delays, as_of, WEEKS)
+    window setting) and ``months`` months of DSO trend.
+
+    The three independent reads (open items and key figures; month figures and the DSO trend; payment
+    habits) run side by side, each on its own connection: SQLite lets readers work at once and releases
+    Python's lock while it sums, so a large dossier's dashboard takes about half the time.
+    """
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
+        figures = pool.submit(_reading, ws, lambda session: reports.month_figures(
+            session, as_of, max(months + 12, reports.COUNTBACK_MONTHS), 0))
+        trend = pool.submit(_reading, ws, lambda session: _dso_trend(session, as_of, months, figures.result()))
+        delays = pool.submit(_reading, ws, lambda session: client_delays(session, as_of))
+        with ws.dossier.reading() as session:
+            limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
+            items = reports.open_items(session, as_of)
+            balance = aging.aged_balance(items, as_of, limits)
+            top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
+            names = _names(session, [row.client_id for row in top if row.client_id is not None])
+            kpi_report = reports.key_figures_in(session, as_of, items, period_months,
+                                                figures.result()[-reports.COUNTBACK_MONTHS:])
+        weeks = weekly_forecast(_open_amounts(items), delays.result(), as_of, WEEKS)
+        trend_points = trend.result()
     cash = sum(week.cents for week in weeks[:4])
     cash_kpi = Kpi(CASH_KPI, _(CASH_LABEL), cash, "cents", _(CASH_FORMULA), as_of, as_of + timedelta(days=27))
     totals = balance.totals
@@ -101,10 +115,15 @@ def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int |
         AgingBar(None, "", "", totals.buckets, totals.total_cents),
         tuple(AgingBar(row.client_id, *names[row.client_id], row.buckets, row.total_cents)
               for row in top if row.client_id is not None),
-        tuple(trend),
+        tuple(trend_points),
         tuple(weeks),
         cash,
     )
+
+
+def _reading(ws: Workspace, work: Callable[[Session], T]) -> T:
+    with ws.dossier.reading() as session:
+        return work(session)
 
 
 def _names(session: Session, client_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -135,10 +154,10 @@ def longest_term_days(session: Session) -> int:
     return max(0, math.ceil(value or 0))
 
 
-def _dso_trend(session: Session, as_of: date, months: int) -> list[DsoTrendPoint]:
+def _dso_trend(session: Session, as_of: date, months: int, figures: list[MonthFigures]) -> list[DsoTrendPoint]:
+    """The last ``months`` points of DSO from ``figures`` (which start earlier: countback walks back until
+    receivables are used up), each month's not-yet-due amount read for the best possible DSO."""
     window = int(read_setting(session, DSO_WINDOW_MONTHS))
-    # Countback needs history before the first month shown: it walks back until receivables are used up.
-    figures = reports.month_figures(session, as_of, months + 12, 0)
     shown = len(figures) - months
     # Unbounded, the oldest month end would read nearly every invoice's index entry (all due after it);
     # with the longest term known, each month end reads only the invoices due within that term of it.

@@ -147,9 +147,13 @@ def key_figures(ws: Workspace, as_of: date, period_months: int | None = None) ->
         return key_figures_in(session, as_of, open_items(session, as_of), period_months)
 
 
-def key_figures_in(session: Session, as_of: date, items: list[OpenItem],
-                   period_months: int | None = None) -> KpiReport:
-    """:func:`key_figures` within a caller's session, from the open items it has already read."""
+COUNTBACK_MONTHS = 36  # how far back the countback DSO may walk before receivables are used up
+
+
+def key_figures_in(session: Session, as_of: date, items: list[OpenItem], period_months: int | None = None,
+                   figures: list[MonthFigures] | None = None) -> KpiReport:
+    """:func:`key_figures` within a caller's session, from the open items it has already read (and the
+    COUNTBACK_MONTHS month figures, when the caller has them too)."""
     period = kpi_period(session, as_of, period_months)
     begin = receivables_on(session, period.start - timedelta(days=1))
     sales, issued = _sales(session, period), _issued(session, period)
@@ -158,7 +162,8 @@ def key_figures_in(session: Session, as_of: date, items: list[OpenItem],
     disputed, written_off = _disputed_issued(session, period), _written_off(session, period)
     promises, payments = _promises(session), _payments(session, as_of)
     grace = int(read_setting(session, PROMISE_GRACE_DAYS))
-    figures = month_figures(session, as_of, 36, 0)
+    if figures is None:
+        figures = month_figures(session, as_of, COUNTBACK_MONTHS, 0)
     total = sum(item.open_cents for item in items)
     current = sum(item.open_cents for item in items if item.due_date >= as_of)
     values = {
