@@ -192,7 +192,9 @@ INVOICE_SORT_KEYS = ("number", "client", "issue_date", "due_date", "amount", "op
 class InvoiceQuery:
     """A page of the invoice list: filter text (number or client, all words), sort, window.
 
-    ``sort`` is one of INVOICE_SORT_KEYS; ``only_open`` keeps invoices still open on ``as_of``.
+    ``sort`` is one of INVOICE_SORT_KEYS; ``only_open`` keeps invoices still open on ``as_of``;
+    ``days_past_due`` keeps open invoices of one aging bucket: inclusive (low, high) days past due on
+    ``as_of``, None meaning unbounded (``(None, 0)``: not yet due).
     """
 
     as_of: date
@@ -201,6 +203,7 @@ class InvoiceQuery:
     descending: bool = False
     only_open: bool = False
     client_id: int | None = None
+    days_past_due: tuple[int | None, int | None] | None = None
     offset: int = 0
     limit: int = 200
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
@@ -125,13 +125,26 @@ def _base(session: Session, query: InvoiceQuery) -> tuple[Select[*tuple[Any, ...
         statement = statement.where(or_(_contains(Invoice.number, word, sqlite), Invoice.client_id.in_(named)))
     if query.client_id is not None:
         statement = statement.where(Invoice.client_id == query.client_id)
+    if query.days_past_due is not None:
+        statement = statement.where(*_due_between(query.as_of, *query.days_past_due))
     open_column: ColumnElement[int] | None = None
-    if query.only_open or query.sort in ("open", "days_past_due"):
+    only_open = query.only_open or query.days_past_due is not None
+    if only_open or query.sort in ("open", "days_past_due"):
         # Only computed when the filter or the sort needs it: one index probe per invoice.
         open_column = Invoice.amount_incl_cents - settled_on(query.as_of)
-        if query.only_open:
+        if only_open:
             statement = statement.where(open_column > 0)
     return statement, open_column
+
+
+def _due_between(as_of: date, low: int | None, high: int | None) -> list[ColumnElement[bool]]:
+    """Due dates that are ``low`` to ``high`` days past on ``as_of`` (the aging's bucket rule)."""
+    conditions = []
+    if low is not None:
+        conditions.append(Invoice.due_date <= as_of - timedelta(days=low))
+    if high is not None:
+        conditions.append(Invoice.due_date >= as_of - timedelta(days=high))
+    return conditions
 
 
 def _contains(column: InstrumentedAttribute[str], word: str, sqlite: bool) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ and amounts are shown compactly (``12 k€``, ``1,5 M€``) in the current langu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date as babel_format_date
@@ -15,9 +16,13 @@ from matplotlib.axes import Axes
 from matplotlib.backend_bases import Event, MouseEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import offset_copy
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain.forecast import ForecastWeek
@@ -35,6 +40,9 @@ BEST_COLOUR = "#43a047"
 FORECAST_COLOUR = "#1e88e5"
 NAME_CHARS = 26  # client names are cut beyond this on the chart (the tooltip has them in full)
 FONT_SIZE = 8.5
+DPI = 96
+TEXT_PATH = TextToPath()
+LINE = FONT_SIZE * 1.6 * DPI / 72  # one line of chart text, in pixels
 
 
 def compact_cents(cents: float) -> str:
@@ -57,23 +65,64 @@ def month_label(day: date) -> str:
     return babel_format_date(day, format="MMM yy", locale=locale())
 
 
+def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """Width in pixels (at DPI) of ``text`` in the charts' font, measured without drawing anything."""
+    properties = FontProperties(size=size, weight="bold" if bold else "normal")
+    width, _height, _descent = TEXT_PATH.get_text_width_height_descent(text, properties, ismath=False)
+    return float(width) * DPI / 72
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """Space around the plotting area, in pixels, for titles, tick labels and legends."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    gap: float = 0  # between two stacked axes
+
+
 class ChartCanvas(FigureCanvasQTAgg):
-    """A canvas with its own figure, styled like the window around it."""
+    """A canvas with its own figure, styled like the window around it.
+
+    Margins are measured from the labels each chart shows and kept in pixels across resizes: matplotlib's
+    constrained layout would measure every text at every draw, half of a dashboard's drawing time.
+    """
 
     def __init__(self, parent: QWidget | None = None, background: str = "#ffffff") -> None:
-        self.figure = Figure(figsize=(5, 3), dpi=96, facecolor=background, layout="constrained")
+        self.figure = Figure(figsize=(5, 3), dpi=DPI, facecolor=background)
         super().__init__(self.figure)  # type: ignore[no-untyped-call]
         self.setParent(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(260, 180)
         self.axes: Axes = self.figure.add_subplot()
+        self.margins = Margins(40, 12, 30, 30)
 
     def _start(self, title: str) -> Axes:
         self.figure.clear()
         axes = self.figure.add_subplot()
         self.axes = axes
-        axes.set_title(title, loc="left", fontsize=FONT_SIZE + 1.5, fontweight="bold", color=TEXT_COLOUR)
+        axes.set_title(title, loc="left", fontsize=FONT_SIZE + 1.5, fontweight="bold", color=TEXT_COLOUR,
+                       pad=8)
         return self._style(axes)
+
+    def set_margins(self, margins: Margins) -> None:
+        self.margins = margins
+        self._apply_margins()
+
+    def _apply_margins(self) -> None:
+        width, height = self.figure.get_size_inches() * self.figure.dpi
+        margins = self.margins
+        left, right = min(margins.left / width, 0.45), max(1 - margins.right / width, 0.55)
+        bottom, top = min(margins.bottom / height, 0.45), max(1 - margins.top / height, 0.55)
+        plotted = max(2.0, height - margins.top - margins.bottom - margins.gap)
+        self.figure.subplots_adjust(left=left, right=right, bottom=bottom, top=top,
+                                    hspace=margins.gap / (plotted / 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)  # type: ignore[no-untyped-call]
+        self._apply_margins()
 
     @staticmethod
     def _style(axes: Axes) -> Axes:
@@ -93,16 +142,20 @@ class AgingChart(ChartCanvas):
     """The aged balance as horizontal stacked bars: the total first, then the top clients, by bucket.
 
     Signals:
-        client_clicked(str): a client's bar was clicked; its account code.
-        total_clicked(): the total bar was clicked.
+        client_clicked(str): a client's bar was clicked beside its coloured segments; its account code.
+        total_clicked(): the total bar was clicked beside its segments.
+        segment_clicked(object, int): a coloured segment was clicked: the bar (AgingBar, the total's
+            client_id is None) and the bucket's index.
     """
 
     client_clicked = Signal(str)
     total_clicked = Signal()
+    segment_clicked = Signal(object, int)
 
     def __init__(self, parent: QWidget | None = None, background: str = "#ffffff") -> None:
         super().__init__(parent, background)
         self.rows: list[AgingBar] = []
+        self.bounds: list[tuple[int | None, int | None]] = []
         self.total_axes: Axes = self.axes
         self.mpl_connect("button_press_event", self._clicked)
         self.mpl_connect("motion_notify_event", self._hovered)
@@ -111,20 +164,29 @@ class AgingChart(ChartCanvas):
                   clients: Sequence[AgingBar]) -> None:
         """The total on its own scale in a thin band on top, the clients below on theirs."""
         self.figure.clear()
-        self.rows = [total, *clients]
+        self.rows, self.bounds = [total, *clients], list(bounds)
         total_axes, axes = self.figure.subplots(2, 1, height_ratios=[1.6, max(1, len(clients))])
         self.total_axes, self.axes = total_axes, axes
-        self.figure.suptitle(_("Aged balance: total and top {count} clients").format(count=len(clients)),
-                             x=0.01, ha="left", fontsize=FONT_SIZE + 1.5, fontweight="bold", color=TEXT_COLOUR)
-        self._stack(total_axes, bounds, [total], legend=False)
-        self._stack(axes, bounds, list(clients), legend=True)
+        # Placed in pixels from the top left corner, so that it stays there when the canvas is resized.
+        corner = offset_copy(self.figure.transFigure, fig=self.figure, x=8, y=-6, units="dots")
+        self.figure.text(0, 1, _("Aged balance: total and top {count} clients").format(count=len(clients)),
+                         transform=corner, ha="left", va="top", fontsize=FONT_SIZE + 1.5, fontweight="bold",
+                         color=TEXT_COLOUR)
+        self._stack(total_axes, bounds, [total])
+        self._stack(axes, bounds, list(clients))
+        # Below everything, where it can never cover a bar or its amount.
+        self.figure.legend(*axes.get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                           fontsize=FONT_SIZE, frameon=False, ncols=len(bounds), handlelength=1.2,
+                           columnspacing=1.2)
+        names = [(self._name(row), row.client_id is None) for row in self.rows]
+        self.set_margins(Margins(left=max(text_width(name, bold=bold) for name, bold in names) + 14, right=10,
+                                 top=LINE * 1.4 + 12, bottom=LINE * 2.4 + 10, gap=LINE + 10))
         if not total.total_cents:
             axes.text(0.5, 0.5, _("Nothing receivable on this date"), transform=axes.transAxes, ha="center",
                       color=TEXT_COLOUR)
         self.draw_idle()  # type: ignore[no-untyped-call]
 
-    def _stack(self, axes: Axes, bounds: Sequence[tuple[int | None, int | None]], rows: list[AgingBar],
-               legend: bool) -> None:
+    def _stack(self, axes: Axes, bounds: Sequence[tuple[int | None, int | None]], rows: list[AgingBar]) -> None:
         self._style(axes)
         positions = list(range(len(rows)))
         left = [0] * len(rows)
@@ -144,9 +206,6 @@ class AgingChart(ChartCanvas):
         axes.set_xlim(0, largest * 1.14)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
         axes.grid(axis="x", color=GRID_COLOUR, linewidth=0.8)
-        if legend:  # below the axis, where it can never cover a bar or its amount
-            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), fontsize=FONT_SIZE, frameon=False,
-                        ncols=len(bounds), handlelength=1.2, columnspacing=1.2)
 
     def bar_count(self) -> int:
         return _visible_bars([self.total_axes, self.axes])
@@ -173,17 +232,31 @@ class AgingChart(ChartCanvas):
             return None
         return self.rows[index + offset]
 
-    def click_row(self, index: int) -> None:
-        """Act as if bar ``index`` (0 = total) was clicked."""
+    @staticmethod
+    def bucket_at(row: AgingBar, cents: float | None) -> int | None:
+        """The bucket whose segment of ``row`` spans ``cents`` along the axis, or None (beside the bar)."""
+        if cents is None or cents < 0:
+            return None
+        start = 0
+        for index, width in enumerate(row.buckets):
+            if width and start <= cents < start + width:
+                return index
+            start += width
+        return None
+
+    def click_row(self, index: int, bucket: int | None = None) -> None:
+        """Act as if bar ``index`` (0 = total) was clicked, on segment ``bucket`` or beside the segments."""
         row = self.rows[index]
-        if row.client_id is None:
+        if bucket is not None:
+            self.segment_clicked.emit(row, bucket)
+        elif row.client_id is None:
             self.total_clicked.emit()
         else:
             self.client_clicked.emit(row.account_code)
 
     def _clicked(self, event: Event) -> None:
         if isinstance(event, MouseEvent) and event.button == 1 and (row := self.row_at(event)) is not None:
-            self.click_row(self.rows.index(row))
+            self.click_row(self.rows.index(row), self.bucket_at(row, event.xdata))
 
     def _hovered(self, event: Event) -> None:
         row = self.row_at(event) if isinstance(event, MouseEvent) else None
@@ -191,8 +264,17 @@ class AgingChart(ChartCanvas):
             self.setToolTip("")
             return
         title = (row.client_name and f"{row.account_code} — {row.client_name}") or _("All clients")
-        hint = _("Click to open this client") if row.client_id is not None else _("Click to open the aged balance")
-        self.setToolTip(f"{title}\n{_('Total')} : {format_cents(row.total_cents)}\n{hint}")
+        assert isinstance(event, MouseEvent)
+        bucket = self.bucket_at(row, event.xdata)
+        if bucket is not None:
+            label = bucket_label(self.bounds[bucket])
+            amount = f"{label} : {format_cents(row.buckets[bucket])}"
+            hint = _("Click to list these invoices")
+        else:
+            amount = f"{_('Total')} : {format_cents(row.total_cents)}"
+            hint = (_("Click to open this client") if row.client_id is not None
+                    else _("Click to open the aged balance"))
+        self.setToolTip(f"{title}\n{amount}\n{hint}")
 
 
 class DsoChart(ChartCanvas):
@@ -214,7 +296,12 @@ class DsoChart(ChartCanvas):
         axes.set_ylim(bottom=0)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
         axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=FONT_SIZE, frameon=False, ncols=3)
+        self.figure.legend(*axes.get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                           fontsize=FONT_SIZE, frameon=False, ncols=3)
+        highest = max((v for p in points for v in (p.accounting, p.countback, p.best_possible) if v is not None),
+                      default=0.0)
+        self.set_margins(Margins(left=text_width(f"{highest * 1.1:.0f}") + 14, right=12, top=LINE * 1.4 + 10,
+                                 bottom=LINE * 2.4 + 8))
         if points:
             last = points[-1]
             self.setToolTip(_("{date}: accounting {accounting}, countback {countback}, best possible {best}").format(
@@ -233,11 +320,16 @@ class ForecastChart(ChartCanvas):
         axes = self._start(_("Cash-in forecast, next {count} weeks").format(count=len(weeks)))
         positions = list(range(len(weeks)))
         axes.bar(positions, [week.cents for week in weeks], width=0.7, color=FORECAST_COLOUR)
-        axes.set_xticks(positions, [babel_format_date(week.start, format="dd/MM", locale=locale())
-                                    for week in weeks])
+        # Every other week is labelled: twelve dates side by side would run into each other at 1366 px.
+        labelled = positions[::2]
+        axes.set_xticks(labelled, [babel_format_date(weeks[i].start, format="dd/MM", locale=locale())
+                                   for i in labelled])
         axes.tick_params(axis="x", labelsize=FONT_SIZE - 0.5)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
         axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
+        highest = max((week.cents for week in weeks), default=0)
+        self.set_margins(Margins(left=text_width(compact_cents(highest * 1.1)) + 14, right=12, top=LINE * 1.4 + 10,
+                                 bottom=LINE + 10))
         self.setToolTip("\n".join(
             _("Week of {date}: {amount}").format(date=format_date(week.start), amount=format_cents(week.cents))
             for week in weeks))

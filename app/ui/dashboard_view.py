@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.formatting import format_date, format_figure
 from app.i18n import _, ngettext
 from app.services import dashboard as dashboard_service
-from app.services.dashboard import Dashboard
+from app.services.dashboard import AgingBar, Dashboard
 from app.services.dto import Kpi
 from app.ui.charts import AgingChart, DsoChart, ForecastChart
 from app.ui.view_base import DossierView, ViewContext
@@ -140,6 +140,7 @@ class DashboardView(DossierView):
         self.forecast_chart = ForecastChart(background=background)
         self.aging_chart.client_clicked.connect(lambda code: self.open_requested.emit("clients", code))
         self.aging_chart.total_clicked.connect(lambda: self.open_requested.emit("aging", ""))
+        self.aging_chart.segment_clicked.connect(self._open_bucket)
         self.open_requested.connect(self._open)
         self._layout()
 
@@ -225,6 +226,19 @@ class DashboardView(DossierView):
         show_filtered = getattr(view, "show_filtered", None)
         if text and callable(show_filtered):
             show_filtered(text)
+
+
+    def _open_bucket(self, row: AgingBar, bucket: int) -> None:
+        """A segment was clicked: the invoices of that bucket (of that client, or all), open on the as-of date."""
+        window = self.window()
+        if self.data is None or not hasattr(window, "show_view"):
+            return
+        navigator: _Navigator = window
+        view = navigator.show_view("invoices")
+        show_bucket = getattr(view, "show_bucket", None)
+        if callable(show_bucket):
+            client = f"{row.account_code} — {row.client_name}" if row.client_id is not None else ""
+            show_bucket(self.data.bucket_bounds[bucket], row.client_id, client)
 
 
 def _card(widget: QWidget) -> QFrame:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QPushButton, QStyle
 
 from app.domain.records import InvoiceStatus
-from app.formatting import format_cents, format_count, format_date
+from app.formatting import bucket_label, format_cents, format_count, format_date
 from app.i18n import N_, _, ngettext
 from app.services import invoices
 from app.services.dto import InvoiceQuery, InvoiceRow
@@ -67,6 +67,13 @@ class InvoicesView(DossierView):
         self.filter_box.text_settled.connect(lambda _text: self.reload())
         self.only_open = QCheckBox(_("Open only"))
         self.only_open.toggled.connect(lambda _checked: self.reload())
+        # A bucket of the dashboard's aged-balance chart (and maybe one client): shown, and removable.
+        self.scope: tuple[tuple[int | None, int | None], int | None] | None = None
+        self.scope_button = QPushButton()
+        self.scope_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogCloseButton))
+        self.scope_button.setToolTip(_("Show every invoice again"))
+        self.scope_button.clicked.connect(self.clear_scope)
+        self.scope_button.hide()
         self.count_label = caption("")
         self.table = DataTable()
         self.table.setModel(self.model)
@@ -84,7 +91,22 @@ class InvoicesView(DossierView):
         header.sortIndicatorChanged.connect(self._sort_changed)
 
     def _layout(self) -> None:
-        page_layout(self, self.filter_box, self.count_label, self.table, self.only_open)
+        page_layout(self, self.filter_box, self.count_label, self.table, self.only_open, self.scope_button)
+
+    def show_bucket(self, bounds: tuple[int | None, int | None], client_id: int | None, client: str) -> None:
+        """Only the invoices open in aging bucket ``bounds`` on the as-of date, of one client if given."""
+        self.scope = (bounds, client_id)
+        label = _("{bucket}: {client}").format(bucket=bucket_label(bounds), client=client) if client else \
+            _("{bucket}: all clients").format(bucket=bucket_label(bounds))
+        self.scope_button.setText(label)
+        self.scope_button.show()
+        self.filter_box.clear()
+        self.reload()
+
+    def clear_scope(self) -> None:
+        self.scope = None
+        self.scope_button.hide()
+        self.reload()
     def _section_of(self, sort_key: str) -> int:
         return next(i for i, column in enumerate(INVOICE_COLUMNS) if column.sort_key == sort_key)
 
@@ -105,8 +127,10 @@ class InvoicesView(DossierView):
         self.filter_box.selectAll()
 
     def current_query(self) -> InvoiceQuery:
+        bounds, client_id = self.scope or (None, None)
         return InvoiceQuery(as_of=self.context.as_of, text=self.filter_box.text().strip(), sort=self._sort[0],
-                            descending=self._sort[1], only_open=self.only_open.isChecked())
+                            descending=self._sort[1], only_open=self.only_open.isChecked(), client_id=client_id,
+                            days_past_due=bounds)
 
     def reload(self) -> None:
         self.model.set_query(self.current_query())

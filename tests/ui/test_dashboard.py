@@ -10,13 +10,14 @@ from matplotlib.backend_bases import MouseButton, MouseEvent
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from app.formatting import format_date, format_figure
+from app.formatting import bucket_label, format_date, format_figure
 from app.i18n import _
 from app.services.dashboard import CASH_KPI, dashboard
 from app.services.workspace import Workspace
 from app.ui.charts import AgingChart
 from app.ui.clients_view import ClientsView
 from app.ui.dashboard_view import TILE_KEYS, DashboardView
+from app.ui.invoices_view import InvoicesView
 from app.ui.main_window import MainWindow
 from app.ui.tasks import SyncRunner
 from app.ui.view_base import ViewContext
@@ -85,7 +86,7 @@ def test_clicking_a_client_bar_opens_the_clients_page_filtered(qtbot: QtBot, dem
     second = view.data.top_clients[1]
     requests: list[tuple[str, str]] = []
     view.open_requested.connect(lambda key, text: requests.append((key, text)))
-    _click(view.aging_chart, second.total_cents / 2, 1)
+    _click(view.aging_chart, second.total_cents * 1.03, 1)  # on its amount, beside the coloured segments
     assert requests == [("clients", second.account_code)]
     clients_view = window.current_view()
     assert isinstance(clients_view, ClientsView)
@@ -93,6 +94,33 @@ def test_clicking_a_client_bar_opens_the_clients_page_filtered(qtbot: QtBot, dem
     qtbot.waitUntil(lambda: clients_view.proxy.rowCount() == 1, timeout=5_000)
     row = clients_view.model.rows[clients_view.proxy.mapToSource(clients_view.proxy.index(0, 0)).row()]
     assert row.account_code == second.account_code
+
+
+def test_clicking_a_segment_lists_that_clients_invoices_of_that_bucket(qtbot: QtBot, demo_ws: Workspace) -> None:
+    window = MainWindow(demo_ws.info(), ViewContext(demo_ws, SyncRunner(), AS_OF))
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_view("dashboard")
+    assert isinstance(view, DashboardView)
+    view.ensure_loaded()
+    assert view.data is not None
+    index, client = next((i, bar) for i, bar in enumerate(view.data.top_clients, start=1)
+                         if sum(1 for cents in bar.buckets if cents) >= 2)
+    bucket = next(b for b, cents in enumerate(client.buckets) if cents and b > 0)  # an overdue segment
+    _click(view.aging_chart, sum(client.buckets[:bucket]) + client.buckets[bucket] / 2, index - 1)
+    invoices_view = window.current_view()
+    assert isinstance(invoices_view, InvoicesView)
+    low, high = view.data.bucket_bounds[bucket]
+    assert client.client_name in invoices_view.scope_button.text()
+    assert bucket_label((low, high)) in invoices_view.scope_button.text()
+    qtbot.waitUntil(lambda: invoices_view.model.rowCount() > 0, timeout=5_000)
+    rows = [invoices_view.model.row_at(row) for row in range(invoices_view.model.rowCount())]
+    assert {row.client_id for row in rows} == {client.client_id}
+    assert all((low or 1) <= row.days_past_due and (high is None or row.days_past_due <= high) for row in rows)
+    assert sum(row.open_cents for row in rows) == client.buckets[bucket]  # the segment's amount, to the cent
+    invoices_view.scope_button.click()
+    qtbot.waitUntil(lambda: invoices_view.model.total > len(rows), timeout=5_000)
+    assert invoices_view.scope_button.isHidden()
 
 
 def test_clicking_beside_the_bars_does_nothing(qtbot: QtBot, context: ViewContext) -> None:
