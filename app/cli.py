@@ -1,4 +1,4 @@
-"""Command-line verbs on the same services as the interface: demo, aging, kpi, check, backup, export."""
+"""Command-line verbs on the same services as the interface: demo, aging, kpi, next-steps, check, backup, export."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app import __version__
+from app.domain.kinds import SuggestionKind
 from app.errors import KnownError
 from app.formatting import (
     format_cents,
@@ -20,13 +21,15 @@ from app.formatting import (
     format_percent,
     format_plain_cents,
 )
-from app.i18n import _
+from app.i18n import N_, _
 from app.io.tables import aging_amounts, aging_header
-from app.services import demo, exports, reports
+from app.services import demo, exports, next_steps, reports
 from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
+from app.services.reasons_text import describe, kind_label
+from app.services.todo_dto import Reason, Suggestion, TodoList
 from app.services.workspace import backup_dossier, check_dossier, open_workspace
 
-COMMANDS = ("demo", "aging", "kpi", "check", "backup", "export")
+COMMANDS = ("demo", "aging", "kpi", "next-steps", "check", "backup", "export")
 
 
 def parse_date(text: str) -> date:
@@ -49,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument("--large", action="store_true", help=_("5,000 clients and 200,000 invoices"))
     make.add_argument("--as-of", type=parse_date, default=None)
     for name, formats, text in (("aging", ("table", "csv", "json"), _("print the aged balance")),
-                                ("kpi", ("table", "json"), _("print the key figures"))):
+                                ("kpi", ("table", "json"), _("print the key figures")),
+                                ("next-steps", ("table", "json"), _("print the suggested reminders and why"))):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("path", type=Path)
         sub.add_argument("--as-of", type=parse_date, default=None)
@@ -97,6 +101,8 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
         as_of = args.as_of or ws.clock()
         if args.command == "aging":
             out(_render_aging(reports.aged_balance(ws, as_of), args.format))
+        elif args.command == "next-steps":
+            out(_render_todo(next_steps.build_todo(ws, as_of), args.format))
         elif args.command == "export":
             fmt = exports.export_format(args.out, args.format)
             written = exports.export(ws, args.what, as_of, args.out, fmt)
@@ -163,6 +169,55 @@ def _render_kpis(report: KpiReport, output: str) -> str:
         date=format_date(report.as_of), start=format_date(first.period_start), end=format_date(first.period_end))
     return title + "\n" + _table([_("Figure"), _("Value")], [[kpi.label, kpi_text(kpi)] for kpi in report.kpis],
                                  numeric_from=1)
+
+
+_CHANNEL_LABELS = {"email": N_("E-mail"), "letter": N_("Letter"), "phone": N_("Phone"),
+                   "registered_letter": N_("Registered letter"), "judicial": N_("Judicial")}
+
+
+def _render_todo(todo: TodoList, output: str) -> str:
+    if output == "json":
+        return json.dumps(_todo_json(todo), ensure_ascii=False, indent=2)
+    title = _("To do as of {date}: {count} suggestion(s)").format(date=format_date(todo.as_of),
+                                                                   count=len(todo.suggestions))
+    if todo.bank_stale:
+        title += "\n" + (_("Last bank statement: {date}").format(date=format_date(todo.last_bank_import))
+                         if todo.last_bank_import else _("No bank statement imported yet"))
+    rows = [[s.client_code, s.client_name, _suggestion_label(s), _(_CHANNEL_LABELS[s.channel.value]),
+             format_cents(s.claimed_cents), str(s.priority)] for s in todo.suggestions]
+    lines = [title, _table([_("Code"), _("Client"), _("Action"), _("Channel"), _("Claimed"), _("Priority")], rows,
+                           numeric_from=4)]
+    for s in todo.suggestions:
+        lines.append("")
+        lines.append(f"{s.client_code} — {_suggestion_label(s)}")
+        lines += [f"  • {describe(reason)}" for reason in s.reasons]
+        lines += [f"  ! {describe(warning)}" for warning in s.warnings]
+    return "\n".join(lines)
+
+
+def _suggestion_label(suggestion: Suggestion) -> str:
+    return suggestion.step_name if suggestion.kind is SuggestionKind.STEP else kind_label(suggestion.kind)
+
+
+def _todo_json(todo: TodoList) -> dict[str, object]:
+    def reasons(items: tuple[Reason, ...]) -> list[dict[str, object]]:
+        return [{"code": r.code.value, "params": dict(r.params), "text": describe(r)} for r in items]
+
+    def suggestion_json(s: Suggestion) -> dict[str, object]:
+        return {"key": s.key, "kind": s.kind.value, "client_id": s.client_id, "client_code": s.client_code,
+                "client": s.client_name, "segment": s.segment_code, "ladder": s.ladder_code, "step_id": s.step_id,
+                "step": s.step_name, "step_position": s.step_position, "channel": s.channel.value,
+                "tone": s.tone.value, "template": s.template, "needs_review": s.needs_review,
+                "deadline_days": s.deadline_days, "overdue_cents": s.overdue_cents, "credits_cents": s.credits_cents,
+                "claimed_cents": s.claimed_cents, "priority": s.priority, "related_action_id": s.related_action_id,
+                "invoices": [{"invoice_id": i.invoice_id, "number": i.number, "due_date": i.due_date.isoformat(),
+                              "open_cents": i.open_cents, "days_late": i.days_late,
+                              "step_position": i.step_position, "flag": i.flag.value if i.flag else None}
+                             for i in s.invoices],
+                "reasons": reasons(s.reasons), "warnings": reasons(s.warnings)}
+    return {"as_of": todo.as_of.isoformat(), "bank_stale": todo.bank_stale,
+            "last_bank_import": todo.last_bank_import.isoformat() if todo.last_bank_import else None,
+            "suggestions": [suggestion_json(s) for s in todo.suggestions]}
 
 
 def _table(header: list[str], rows: list[list[str]], numeric_from: int) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.kinds import DisputeReason
 from app.i18n import N_
 from app.models import Setting
 
@@ -22,7 +23,9 @@ class SettingSpec:
 AGING_LIMITS = SettingSpec("aging.limits", [30, 60, 90], N_("Aged balance bucket limits (days past due)"))
 DSO_WINDOW_MONTHS = SettingSpec("dso.window_months", 3, N_("DSO period (months)"))
 PROMISE_GRACE_DAYS = SettingSpec("promises.grace_days", 3, N_("Grace days after a promised date"))
-ALL_SETTINGS = (AGING_LIMITS, DSO_WINDOW_MONTHS, PROMISE_GRACE_DAYS)
+# The list a new dossier starts with; the user edits it (app/services/dispute_reasons.py).
+DISPUTE_REASONS = SettingSpec("disputes.reasons", [reason.value for reason in DisputeReason], N_("Dispute reasons"))
+ALL_SETTINGS: tuple[SettingSpec, ...] = (AGING_LIMITS, DSO_WINDOW_MONTHS, PROMISE_GRACE_DAYS, DISPUTE_REASONS)
 
 
 def read_setting(session: Session, spec: SettingSpec) -> Any:
@@ -32,3 +35,13 @@ def read_setting(session: Session, spec: SettingSpec) -> Any:
 
 def write_setting(session: Session, spec: SettingSpec, value: Any) -> None:
     session.merge(Setting(key=spec.key, value=json.dumps(value)))
+
+
+# The "À faire" list (DESIGN.md §4 rules 6–7).
+BANK_MAX_AGE_DAYS = SettingSpec("bank.max_age_days", 5, N_("Warn when the last bank statement is older than (days)"))
+BANK_LAST_IMPORT = SettingSpec("bank.last_import", None, N_("Last bank statement import"))
+PRESCRIPTION_WARNING_DAYS = SettingSpec("ladder.prescription_warning_days", 90,
+                                        N_("Warn this many days before a claim's limitation date"))
+DELIVERY_WAIT_DAYS = SettingSpec("ladder.delivery_wait_days", 7,
+                                 N_("Ask for a registered letter's delivery dates after (days)"))
+ALL_SETTINGS += (BANK_MAX_AGE_DAYS, BANK_LAST_IMPORT, PRESCRIPTION_WARNING_DAYS, DELIVERY_WAIT_DAYS)
