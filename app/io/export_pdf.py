@@ -82,14 +82,15 @@ class _Layout:
         return self.column_x[index + 1] - CELL_PADDING
 
 
-def _layout(table: TableExport, fonts: Fonts, rows_per_page: int) -> _Layout:
+def _layout(table: TableExport, fonts: Fonts, rows_per_page: int,
+            needed: Sequence[float] | None = None) -> _Layout:
+    """The page layout; columns share the width by weight, or fit ``needed`` (widest content) when given."""
     # Portrait: 100 rows a page stay legible (about 6 pt); landscape would shrink them to under 4 pt.
     width, height = A4
     usable = width - 2 * MARGIN
-    weight = sum(column.width for column in table.columns) or 1
     xs = [MARGIN]
-    for column in table.columns:
-        xs.append(xs[-1] + usable * column.width / weight)
+    for column_width in _column_widths(table.columns, usable, needed):
+        xs.append(xs[-1] + column_width)
     table_top = height - MARGIN - HEADER_HEIGHT
     available = table_top - MARGIN - FOOTER_HEIGHT
     header_font = 7.0
@@ -102,11 +103,33 @@ def _layout(table: TableExport, fonts: Fonts, rows_per_page: int) -> _Layout:
                    header_height, table_top)
 
 
+def _column_widths(columns: Sequence[ExportColumn], usable: float, needed: Sequence[float] | None) -> list[float]:
+    """Widths by weight; with ``needed``, every column gets its widest content and the heaviest text column
+    (the client's name) takes what is left, cut with an ellipsis if it must (never below a sixth of the
+    page), so that no account code or amount is cut to keep a long name whole."""
+    weight = sum(column.width for column in columns) or 1
+    by_weight = [usable * column.width / weight for column in columns]
+    if needed is None:
+        return by_weight
+    if sum(needed) <= usable:  # everything fits: the slack goes by weight
+        slack = usable - sum(needed)
+        return [need + slack * column.width / weight for need, column in zip(needed, columns, strict=True)]
+    texts = [i for i, column in enumerate(columns) if column.kind == "text"]
+    if not texts:
+        return by_weight
+    flexible = max(texts, key=lambda i: columns[i].width)
+    rest = usable - sum(need for i, need in enumerate(needed) if i != flexible)
+    if rest < usable / 6:
+        return by_weight
+    return [rest if i == flexible else need for i, need in enumerate(needed)]
+
+
 class _Report:
     def __init__(self, table: TableExport, path: Path, rows_per_page: int) -> None:
         self.table = table
         self.fonts = report_fonts()
-        self.layout = _layout(table, self.fonts, rows_per_page)
+        first = _layout(table, self.fonts, rows_per_page)
+        self.layout = _layout(table, self.fonts, rows_per_page, self.needed_widths(first.font_size))
         self.rows_per_page = rows_per_page
         self.canvas = Canvas(str(path), pagesize=(self.layout.width, self.layout.height), invariant=1,
                              pageCompression=1)
@@ -175,6 +198,20 @@ class _Report:
                 else:
                     c.drawRightString(layout.right(index), y, self.text(line))
         return top - layout.header_height
+
+    def needed_widths(self, size: float) -> list[float]:
+        """Each column's widest cell (the totals in bold) or longest header word, padding included."""
+        rows = [(row, self.fonts.regular) for row in self.table.rows]
+        if self.table.totals is not None:
+            rows.append((self.table.totals, self.fonts.bold))
+        widths = []
+        for index, column in enumerate(self.table.columns):
+            header = max((pdfmetrics.stringWidth(word, self.fonts.bold, 7.0) for word in column.header.split()),
+                         default=0.0)
+            cells = (pdfmetrics.stringWidth(self.cell_text(column, row[index], font == self.fonts.bold), font, size)
+                     for row, font in rows)
+            widths.append(max(header, *cells, 0.0) + 2 * CELL_PADDING + 1)
+        return widths
 
     def cell_text(self, column: ExportColumn, cell: Cell, totals: bool) -> str:
         if cell is None or (column.blank_zero and cell == 0 and not totals):

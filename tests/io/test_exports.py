@@ -109,3 +109,17 @@ def test_pdf_falls_back_to_helvetica(tmp_path: Path, monkeypatch: pytest.MonkeyP
     write_report_pdf(_table(5), tmp_path / "out.pdf")
     text = _flat(PdfReader(tmp_path / "out.pdf").pages[0].extract_text())
     assert "Balance âgée au 23/11/2026" in text and "1 234,56 €" in text
+
+
+def test_pdf_prints_long_account_codes_whole_and_cuts_only_long_names(tmp_path: Path) -> None:
+    rows = tuple((f"411-CLIENT-EXPORT-{n:06d}", "Société Coopérative d'Intérêt Collectif des Artisans, Menuisiers,"
+                  f" Charpentiers et Couvreurs Réunis de la Région du Grand Ouest n°{n}", 3, 9_876_543_21 + n, 0)
+                 for n in range(100))
+    table = TableExport("Balance âgée", ("Atelier Test SARL",), AS_OF, COLUMNS, rows,
+                        ("", "Total", 300, money_total(rows, 3), 0))
+    write_report_pdf(table, tmp_path / "out.pdf")
+    text = _flat(PdfReader(tmp_path / "out.pdf").pages[0].extract_text())
+    assert all(f"411-CLIENT-EXPORT-{n:06d}" in text for n in range(100))  # 24 characters, never cut
+    assert "9 876 543,21 €" in text
+    assert "Société Coopérative" in text and "Grand Ouest n°0" not in text  # the name gives way, with "…"
+    assert "…" in text
