@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 STEP_HEADERS = (N_("Step"), N_("Days"), N_("Counted"), N_("Channel"), N_("Tone"), N_("Template"),
                 N_("Min. amount"), N_("Review"), N_("Deadline"))
 NAME, OFFSET, BASE, CHANNEL, TONE, TEMPLATE, MIN_AMOUNT, REVIEW, DEADLINE = range(len(STEP_HEADERS))
+COLUMN_WIDTHS = (170, 70, 140, 190, 95, 110, 90, 70, 75)  # fits 1 260 px: no sideways scrolling at 1366×768
 ID_ROLE = Qt.ItemDataRole.UserRole
 NEW_STEP = StepSpec("", 0, Channel.EMAIL)
 
@@ -77,7 +78,9 @@ class StepsTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(column, width)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.itemChanged.connect(lambda _item: self._changed())
 
@@ -219,15 +222,17 @@ class LadderEditor(QDialog):
         self.message.setWordWrap(True)
         self.segments_box = QGroupBox(_("Ladder of each segment"))
         self.segments_form = QFormLayout(self.segments_box)
+        self.segments_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # the panel is narrow
         self.segment_combos: dict[str, QComboBox] = {}
         self._build_fields()
         self._layout()
-        self.resize(1180, 680)
+        self.resize(1260, 680)
         self.reload()
 
     def _build_fields(self) -> None:
         self.name = QLineEdit()
         self.interval = _spin(0, ladders.MAX_INTERVAL_DAYS, 7, _(" days"))
+        self.interval.setMaximumWidth(160)
         self.min_amount = money_edit()
         self.backlog = QCheckBox(_("A backlog taken over starts at the step matching its age"))
         self.default = QCheckBox(_("Dossier default (clients without segment or own ladder)"))
@@ -280,9 +285,13 @@ class LadderEditor(QDialog):
         actions.addWidget(self.revert_button)
         actions.addWidget(self.save_button)
         right.addLayout(actions)
+        left_panel = QWidget()
+        left_panel.setLayout(left)
+        left_panel.setMaximumWidth(250)
+        left.setContentsMargins(0, 0, 0, 0)
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 3)
+        columns.addWidget(left_panel)
+        columns.addLayout(right, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -304,7 +313,7 @@ class LadderEditor(QDialog):
         self._loading = True
         self.ladder_list.clear()
         for spec in specs:
-            label = spec.name + (f"  ({_('default')})" if spec.is_default else "")
+            label = _("{name} (default)").format(name=spec.name) if spec.is_default else spec.name
             self.ladder_list.addItem(QListWidgetItem(label))
         self._loading = False
         self._fill_segments(segments)

@@ -27,6 +27,7 @@ from app.services.dto import DossierInfo, RecentDossier
 from app.ui.client_page import CLIENT_PREFIX, ClientPageView, open_client, wire_client_pages
 from app.ui.drops import accept_dossier_drag, take_dropped_dossier
 from app.ui.icons import icon
+from app.ui.todo_view import wire_todo
 from app.ui.view_base import DossierView, ViewContext
 from app.ui.views import VIEWS
 
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         wire_client_pages(self)
+        wire_todo(self)
 
     def _style_nav(self) -> None:
         self.nav.setIconSize(QSize(22, 22))
@@ -166,6 +168,14 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.menu import add_entry_menu  # the "Saisie" menu lives with its dialogs
 
         self.entry_actions = add_entry_menu(self, self, self.info.read_only)
+        from app.ui.ladder_editor import add_settings_menu  # the "Paramètres" menu lives with its dialog
+
+        self.ladders_action = add_settings_menu(self, self.context.workspace, self.context.runner,
+                                                self.info.read_only, self._reload_all)
+
+    def _reload_all(self) -> None:
+        for view in self.views.values():
+            view.invalidate()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -10,6 +10,7 @@ from app.ui.aging_view import AgingView
 from app.ui.clients_view import ClientsView
 from app.ui.dashboard_view import DashboardView
 from app.ui.invoices_view import InvoicesView
+from app.ui.todo_view import TodoView
 from app.ui.view_base import DossierView, ViewContext
 
 
@@ -25,6 +26,7 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("dashboard", N_("Dashboard"), "dashboard.svg", DashboardView),
+    ViewSpec("todo", N_("To do"), "todo.svg", TodoView),
     ViewSpec("aging", N_("Aged balance"), "aging.svg", AgingView),
     ViewSpec("clients", N_("Clients"), "clients.svg", ClientsView),
     ViewSpec("invoices", N_("Invoices"), "invoices.svg", InvoicesView),

@@ -1,0 +1,92 @@
+"""Executing a suggestion by its kind: the dialog it needs (call, LRAR, delivery) or the confirmation naming what
+is recorded (e-mail, letter, judicial route); which suggestions a batch may take."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from app.domain.kinds import Channel, SuggestionKind
+from app.formatting import format_cents, format_count
+from app.i18n import N_, _, ngettext
+from app.services.todo_dto import Suggestion
+from app.services.workspace import Workspace
+from app.ui.dialogs.call_sheet import CallSheetDialog
+from app.ui.dialogs.form import EntryDialog
+from app.ui.dialogs.todo_notice import DeliveryDialog, NoticeDialog
+from app.ui.tasks import Runner
+from app.ui.todo_rows import JUDICIAL_KINDS, Group, group_of
+
+BATCH_GROUPS = frozenset({Group.EMAIL, Group.LETTER})  # the others need a call, an LRAR number or a decision
+_ROUTES = {
+    SuggestionKind.INJUNCTION: N_("File an injonction de payer"),
+    SuggestionKind.SMALL_CLAIM: N_("Start the procédure simplifiée (petites créances)"),
+    SuggestionKind.AGENCY: N_("Hand the claim over to a collection agency"),
+}
+
+
+def execution_dialog(workspace: Workspace, runner: Runner, as_of: date, suggestion: Suggestion,
+                     parent: QWidget) -> EntryDialog | None:
+    """The form a suggestion is executed through, or None when a confirmation is enough."""
+    if suggestion.kind == SuggestionKind.DELIVERY:
+        return DeliveryDialog(workspace, runner, as_of, suggestion, parent)
+    if suggestion.kind == SuggestionKind.FOLLOW_UP or (
+            suggestion.kind == SuggestionKind.STEP and suggestion.channel == Channel.PHONE):
+        return CallSheetDialog(workspace, runner, as_of, suggestion, parent)
+    if suggestion.kind == SuggestionKind.STEP and suggestion.channel == Channel.REGISTERED_LETTER:
+        return NoticeDialog(workspace, runner, as_of, suggestion, parent)
+    return None
+
+
+def _covered(suggestion: Suggestion) -> str:
+    count = ngettext("{count} invoice", "{count} invoices", len(suggestion.invoices)).format(
+        count=format_count(len(suggestion.invoices)))
+    return _("{invoices}, {amount} claimed").format(invoices=count, amount=format_cents(suggestion.claimed_cents))
+
+
+def confirmation(suggestion: Suggestion) -> tuple[str, str]:
+    """The title and question asked before recording an e-mail, a letter or a judicial step."""
+    if suggestion.kind in JUDICIAL_KINDS or suggestion.channel == Channel.JUDICIAL:
+        route = suggestion.step_name
+        if suggestion.kind in _ROUTES:
+            route = _(_ROUTES[suggestion.kind])
+            if suggestion.step_name and suggestion.step_name != suggestion.kind.value:
+                route = f"{route} — {suggestion.step_name}"
+        return _("Judicial route"), _(
+            "{route} for {client} ({covered}).\n\nRecord in the history that the claim was handed over? "
+            "Prepare the file itself with your court or agency.").format(
+            route=route, client=suggestion.client_name, covered=_covered(suggestion))
+    what = _("e-mail") if suggestion.channel == Channel.EMAIL else _("letter")
+    return _("Record the reminder"), _(
+        "Record in the history that “{step}” was sent by {what} to {client} ({covered})?\n\n"
+        "Encaisse does not produce the {what} yet: send it yourself; only the step is recorded.").format(
+        step=suggestion.step_name, what=what, client=suggestion.client_name, covered=_covered(suggestion))
+
+
+def batch_refusal(suggestion: Suggestion) -> str:
+    """Why a suggestion is left out of a batch ("" when a batch may execute it)."""
+    if group_of(suggestion) in BATCH_GROUPS:
+        return ""
+    return _("{client}: {step} needs to be done on its own (call, registered letter or decision).").format(
+        client=suggestion.client_name, step=suggestion.step_name)
+
+
+class BatchProgress(QObject):
+    """Carries a batch's progress from the worker thread to the GUI (queued signal), and its cancellation back.
+
+    Signals:
+        advanced(int, int): done, total.
+    """
+
+    advanced = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled = False
+
+    def report(self, done: int, total: int) -> bool:
+        """The service's progress callback (worker thread): False stops the batch after the current one."""
+        self.advanced.emit(done, total)
+        return not self.cancelled
