@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.kinds import ActionKind, CallOutcome, Channel, SuggestionKind
@@ -18,6 +19,7 @@ from app.ui.dialogs.call_sheet import CallSheetDialog
 from app.ui.dialogs.form import to_qdate
 from app.ui.dialogs.todo_notice import DeliveryDialog, NoticeDialog
 from app.ui.dialogs.todo_postpone import PostponeDialog, SkipDialog
+from app.ui.ladder_editor import LadderEditor
 from app.ui.main_window import MainWindow
 from app.ui.tasks import SyncRunner
 from app.ui.todo_rows import Group, group_of
@@ -204,3 +206,29 @@ def test_double_click_opens_the_client_page(qtbot: QtBot, small: Workspace) -> N
     view.table.doubleClicked.emit(view.proxy.index(0, 1))
     page = window.current_view()
     assert getattr(page, "client_id", None) == first.client_id
+
+
+def test_settings_menu_opens_the_ladder_editor(qtbot: QtBot, small: Workspace) -> None:
+    window = MainWindow(small.info(), ViewContext(small, SyncRunner(), TODAY))
+    qtbot.addWidget(window)
+    window.ladders_action.trigger()
+    editor = window.findChild(LadderEditor)
+    assert editor is not None and editor.isVisible() and editor.name.text() == "Standard"
+    editor.steps.offset_editor(1).setValue(12)  # the first reminder waits a week more
+    editor.save()
+    editor.close()
+    view = window.show_view("todo")
+    assert isinstance(view, TodoView)
+    view.ensure_loaded()
+    assert "ALPHA" not in _clients(view)  # 8 days late: J+12 is not reached yet
+
+
+def test_enter_executes_the_current_row(qtbot: QtBot, view: TodoView) -> None:
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    _select(view, "BRAVO")
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert isinstance(view.dialog, CallSheetDialog)

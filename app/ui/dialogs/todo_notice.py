@@ -53,8 +53,10 @@ class NoticeDialog(EntryDialog):
         self.sent.dateChanged.connect(self.touched("sent_on"))
         form = QFormLayout()
         form.addRow(suggestion_label(suggestion))
-        summary = _("{amount} claimed, payment deadline {days} days").format(
-            amount=format_cents(suggestion.claimed_cents), days=suggestion.deadline_days or "—")
+        summary = _("{amount} claimed").format(amount=format_cents(suggestion.claimed_cents))
+        if suggestion.deadline_days:
+            summary = _("{amount} claimed, payment deadline {days} days").format(
+                amount=format_cents(suggestion.claimed_cents), days=suggestion.deadline_days)
         form.addRow(QLabel(summary))
         self.add_field(form, _("Registered letter number"), "lrar", self.number)
         self.add_field(form, _("Posted on"), "sent_on", self.sent)
