@@ -202,7 +202,7 @@ def test_notice_dialog_checks_the_lrar_number(view: TodoView, services: Recorder
     assert not services.calls and dialog.errors["lrar"].text()
     dialog.number.setText("1a 123 456 7890 3")
     dialog.submit()
-    assert services.calls[-1][2]["details"] == {"lrar": "1A 123 456 7890 3"}
+    assert services.calls[-1][2]["details"] == {"lrar_number": "1A 123 456 7890 3"}
     assert lrar_problem("RR123456789FR") == "" and lrar_problem("1A12") != ""
 
 

@@ -76,7 +76,8 @@ class NoticeDialog(EntryDialog):
     def work(self) -> Callable[[], Any]:
         ws, suggestion = self.workspace, self.suggestion
         sent, number = from_qdate(self.sent.date()), normalise_lrar(self.number.text())
-        return lambda: todo_actions.execute_suggestion(ws, suggestion, sent, details={"lrar": number})
+        details = {"lrar_number": number}  # the key the client page's history labels
+        return lambda: todo_actions.execute_suggestion(ws, suggestion, sent, details=details)
 
 
 def _sent_on(suggestion: Suggestion) -> date | None:
