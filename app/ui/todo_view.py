@@ -120,14 +120,12 @@ class TodoView(DossierView):
     def _build_actions(self) -> None:
         self.execute_button = QPushButton(_("Execute…"))
         self.execute_button.setDefault(True)
-        self.execute_button.setToolTip(_("Do the selected step: record it, or open its call sheet or form (Enter)"))
         self.execute_button.clicked.connect(self.execute_current)
         self.postpone_button = QPushButton(_("Postpone…"))
         self.postpone_button.clicked.connect(lambda: self._open_form(PostponeDialog))
         self.skip_button = QPushButton(_("Skip…"))
         self.skip_button.clicked.connect(lambda: self._open_form(SkipDialog))
         self.batch_button = QPushButton(_("Execute the selection"))
-        self.batch_button.setToolTip(_("Record every selected e-mail and letter step at once"))
         self.batch_button.clicked.connect(self.execute_selection)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
@@ -135,6 +133,10 @@ class TodoView(DossierView):
         self.cancel_button = QPushButton(_("Stop"))
         self.cancel_button.clicked.connect(self._cancel_batch)
         self.cancel_button.hide()
+        self._tips = {
+            self.execute_button: _("Do the selected step: record it, or open its call sheet or form (Enter)"),
+            self.batch_button: _("Record every selected e-mail and letter step at once"),
+        }
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -299,15 +301,27 @@ class TodoView(DossierView):
             self.table.selectRow(row)
         self._show_detail()
 
+    def _why_read_only(self) -> str:
+        """Why nothing can be recorded now ("" when actions are possible)."""
+        if self.context.workspace.read_only:
+            return _("The dossier is open read-only.")
+        if self.context.as_of > self.context.workspace.clock():
+            return _("The list is shown for a future date: actions are recorded once done, as of today or "
+                     "earlier.")
+        return ""
+
     def _selection_changed(self) -> None:
-        writable = not self.context.workspace.read_only
+        why = self._why_read_only()
         one = self.current() is not None
-        for button in (self.execute_button, self.postpone_button, self.skip_button):
-            button.setEnabled(writable and one and self._batch is None)
+        buttons = (self.execute_button, self.postpone_button, self.skip_button, self.batch_button)
+        for button in buttons[:3]:
+            button.setEnabled(not why and one and self._batch is None)
         count = len(self.table.selectionModel().selectedRows())
         self.batch_button.setText(_("Execute the selection ({count})").format(count=count) if count > 1
                                   else _("Execute the selection"))
-        self.batch_button.setEnabled(writable and count > 1 and self._batch is None)
+        self.batch_button.setEnabled(not why and count > 1 and self._batch is None)
+        for button in buttons:
+            button.setToolTip(why or self._tips.get(button, ""))
 
     def _show_detail(self) -> None:
         suggestion = self.current()
@@ -326,7 +340,7 @@ class TodoView(DossierView):
 
     def execute_current(self) -> None:
         suggestion = self.current()
-        if suggestion is None:
+        if suggestion is None or not self.execute_button.isEnabled():
             return
         ws, runner, on = self.context.workspace, self.context.runner, self.context.as_of
         dialog = execution_dialog(ws, runner, on, suggestion, self)

@@ -232,3 +232,13 @@ def test_enter_executes_the_current_row(qtbot: QtBot, view: TodoView) -> None:
     qtbot.waitUntil(view.table.hasFocus)
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert isinstance(view.dialog, CallSheetDialog)
+
+
+def test_a_future_date_shows_the_list_but_records_nothing(view: TodoView) -> None:
+    view.set_as_of(TODAY + timedelta(days=3))
+    view.ensure_loaded()
+    assert view.visible() and view.current() is not None
+    assert not view.execute_button.isEnabled() and view.execute_button.toolTip()
+    view.set_as_of(TODAY)
+    view.ensure_loaded()
+    assert view.execute_button.isEnabled()
