@@ -46,8 +46,7 @@ def bank_warning(settings: EngineSettings, as_of: date) -> Why | None:
 
 def suggest(cases: Iterable[ClientCase], as_of: date, settings: EngineSettings) -> list[Proposal]:
     """Every client's proposals as of ``as_of``, highest priority first."""
-    stale = bank_warning(settings, as_of)
-    found = [proposal for case in cases for proposal in propose(case, as_of, settings, stale)]
+    found = [proposal for case in cases for proposal in propose(case, as_of, settings)]
     return sorted(found, key=lambda p: (-p.priority, p.client_id, p.key))
 
 
@@ -72,11 +71,11 @@ class _Context:
         return overdue, max(0, overdue - self.case.credits_cents)
 
 
-def propose(case: ClientCase, as_of: date, settings: EngineSettings, stale: Why | None = None) -> list[Proposal]:
+def propose(case: ClientCase, as_of: date, settings: EngineSettings) -> list[Proposal]:
     """One client's proposals: its ladder step, the judicial route, call-backs, an LRAR's delivery dates."""
     if case.do_not_remind or _postponed(case, as_of):
         return []
-    ctx = _digest(case, as_of, settings, stale)
+    ctx = _digest(case, as_of, settings, bank_warning(settings, as_of))
     route = _route(ctx)
     step = _step(ctx)
     if route is not None and step is not None and step.channel is Channel.JUDICIAL:

@@ -87,7 +87,7 @@ def client_cases(session: Session, as_of: date, grace_days: int) -> dict[int, Cl
     history = _history(session, as_of, open_ids, set(invoices))
     promises = _promises(session, as_of, open_ids, grace_days)
     plans = _plans(session, as_of, open_ids)
-    segment_ladders = dict(session.execute(select(Segment.code, Segment.ladder_id)).tuples().all())
+    segment_ladders = {code: ladder for code, ladder in session.execute(select(Segment.code, Segment.ladder_id))}
     cases = {}
     for client in session.execute(select(Client.id, Client.account_code, Client.name, Client.segment_code,
                                          Client.ladder_id, Client.is_consumer, Client.do_not_remind,
@@ -230,10 +230,10 @@ def risk_grades(session: Session, as_of: date, client_ids: set[int], cases: Mapp
         return {}
     window = trailing_days(as_of, WINDOW_DAYS)
     facts = _risk_facts(session, as_of, sorted(client_ids))
-    disputes = dict(session.execute(
+    disputes = {client: int(count) for client, count in session.execute(
         select(Dispute.client_id, func.count(Dispute.id)).where(
             Dispute.opened_on <= as_of, (Dispute.resolved_on.is_(None)) | (Dispute.resolved_on > as_of))
-        .group_by(Dispute.client_id)).tuples().all())
+        .group_by(Dispute.client_id))}
     grades = {}
     for client_id in sorted(client_ids):
         case = cases[client_id]

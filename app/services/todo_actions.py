@@ -109,8 +109,8 @@ def _check_not_done(session: Session, suggestion: Suggestion) -> None:
         details = json.loads(details_text or "{}")
         if suggestion.kind is SuggestionKind.FOLLOW_UP and details.get("follow_up_id") == related:
             raise _fail(_("This call back was already recorded."))
-        if suggestion.kind in _ROUTE_KINDS and (kind in (ActionKind.COURT, ActionKind.AGENCY)
-                                                or details.get("notice_action_id") == related):
+        if suggestion.kind in _ROUTE_KINDS and (kind in (ActionKind.COURT, ActionKind.AGENCY) or (
+                kind is ActionKind.SKIPPED and details.get("notice_action_id") == related)):
             raise _fail(_("A court step or a hand-over already followed this formal notice."))
 
 
