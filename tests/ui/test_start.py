@@ -127,7 +127,7 @@ def test_controller_opens_switches_and_closes(qtbot: QtBot, runner: SyncRunner, 
     assert window.current_view() is window.views["dashboard"]  # the first page when a dossier opens
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # shortcuts only reach the active window
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # 1 dashboard, 2 aging, 3 clients
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # 1 dashboard, 2 to do, 3 aging, 4 clients
     assert window.current_view() is window.views["clients"]
     assert window.view_status.text()  # counts of the page shown
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
