@@ -50,6 +50,7 @@ from app.models import (
     plan_invoices,
     promise_invoices,
 )
+from app.services.case_links import DISPUTE, PLAN, PROMISE, CaseRef, case_links
 from app.services.dto import ContactView, Problem
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
@@ -125,6 +126,7 @@ class HistoryEntry:
     document_id: int | None
     document_filename: str
     recorded_by: str
+    case: CaseRef | None = None  # the dispute, promise or plan it concerns (its edit form opens from here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,7 @@ class PromiseLine:
     outcome: PromiseOutcome
     invoice_numbers: tuple[str, ...]
     notes: str
+    case: CaseRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,7 @@ class PlanLine:
     invoice_numbers: tuple[str, ...]
     instalments: tuple[InstalmentLine, ...]
     notes: str
+    case: CaseRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +168,7 @@ class DisputeLine:
     outcome: DisputeOutcome | None
     invoice_numbers: tuple[str, ...]
     notes: str
+    case: CaseRef | None = None
 
     def is_open(self, as_of: date) -> bool:
         return self.opened_on <= as_of and (self.resolved_on is None or as_of < self.resolved_on)
@@ -396,7 +401,8 @@ def _promises(session: Session, client_id: int, numbers: dict[int, str], payment
     facts = [PromiseFacts(client_id, p.made_on, p.promised_on, p.amount_cents) for p in rows]
     outcomes = promise_outcomes(facts, payments, as_of)
     links = _links(session, promise_invoices, "promise", client_id, Promise, numbers)
-    return tuple(PromiseLine(p.made_on, p.promised_on, p.amount_cents, outcome, links.get(p.id, ()), p.notes)
+    return tuple(PromiseLine(p.made_on, p.promised_on, p.amount_cents, outcome, links.get(p.id, ()), p.notes,
+                             CaseRef(PROMISE, p.id))
                  for p, outcome in zip(rows, outcomes, strict=True))
 
 
@@ -439,14 +445,15 @@ def _plans(session: Session, client_id: int, numbers: dict[int, str], payments: 
         states = instalment_states(plan.agreed_on, plan.cancelled_on, dues, payments, as_of)
         lines.append(PlanLine(plan.agreed_on, plan.cancelled_on, links.get(plan.id, ()),
                               tuple(InstalmentLine(d, c, s) for (d, c), s in zip(dues, states, strict=True)),
-                              plan.notes))
+                              plan.notes, CaseRef(PLAN, plan.id)))
     return tuple(lines)
 
 
 def _disputes(session: Session, client_id: int, numbers: dict[int, str]) -> tuple[DisputeLine, ...]:
     links = _links(session, dispute_invoices, "dispute", client_id, Dispute, numbers)
     return tuple(
-        DisputeLine(d.opened_on, d.reason, d.resolved_on, d.outcome, links.get(d.id, ()), d.notes)
+        DisputeLine(d.opened_on, d.reason, d.resolved_on, d.outcome, links.get(d.id, ()), d.notes,
+                    CaseRef(DISPUTE, d.id))
         for d in session.scalars(select(Dispute).where(Dispute.client_id == client_id)
                                  .order_by(Dispute.opened_on.desc(), Dispute.id.desc())))
 
@@ -468,6 +475,7 @@ def _history(session: Session, client_id: int, numbers: dict[int, str]) -> tuple
             select(action_invoices.c.action_id, action_invoices.c.invoice_id)
             .join(Action, Action.id == action_invoices.c.action_id).where(Action.client_id == client_id)):
         links[action_id].append(numbers.get(invoice_id, "?"))
+    cases = case_links(session, client_id)
     rows = session.execute(
         select(Action.id, Action.occurred_on, Action.kind, Action.channel, Action.summary, Action.details,
                Action.document_id, StoredDocument.filename, Action.recorded_by)
@@ -476,5 +484,5 @@ def _history(session: Session, client_id: int, numbers: dict[int, str]) -> tuple
         .order_by(Action.occurred_on.desc(), Action.recorded_at.desc(), Action.id.desc()))
     return tuple(
         HistoryEntry(action_id, on, kind, channel, summary, _details(details), tuple(sorted(links.get(action_id, ()))),
-                     document_id, filename or "", recorded_by)
+                     document_id, filename or "", recorded_by, cases.get(action_id))
         for action_id, on, kind, channel, summary, details, document_id, filename, recorded_by in rows)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import kpis
-from app.domain.kinds import ActionKind, CostKind, DisputeReason, InvoiceKind, Language, Source
+from app.domain.kinds import ActionKind, CostKind, InvoiceKind, Language, Source
 from app.domain.records import PaymentFacts, PromiseFacts
 from app.i18n import _
 from app.models import (
@@ -84,7 +84,7 @@ class CreditNoteChoice:
 class DisputeChoice:
     id: int
     opened_on: date
-    reason: DisputeReason
+    reason: str  # a DisputeReason code or a reason the user added to the list
     numbers: tuple[str, ...]
     notes: str
 
@@ -137,11 +137,9 @@ def attach_document(ws: Workspace, filename: str, content: bytes, *, invoice_id:
     """Store a file in the dossier with its SHA-256 and link it to an invoice (original) or a plan (signed)."""
     if (invoice_id is None) == (plan_id is None):
         raise ValidationFailed([Problem("", _("Attach the document to one invoice or one plan."))])
-    if not content:
-        raise ValidationFailed([Problem("document", _("The file {name} is empty.").format(name=filename))])
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise ValidationFailed([Problem("document", _("The file {name} is larger than 20 MB.").format(
-            name=filename))])
+    problems = check_document(filename, content)
+    if problems:
+        raise ValidationFailed(problems)
     with ws.dossier.transaction() as session:
         owner: Invoice | PaymentPlan | None = (
             session.get(Invoice, invoice_id) if invoice_id is not None else session.get(PaymentPlan, plan_id))
@@ -161,6 +159,23 @@ def attach_document(ws: Workspace, filename: str, content: bytes, *, invoice_id:
                       summary=summary, invoice_ids=invoice_ids, document_id=document.id,
                       details={"filename": filename, "sha256": document.sha256})
         return document.id
+
+
+def check_document(filename: str, content: bytes) -> list[Problem]:
+    """Why a file cannot be stored in the dossier (empty, over 20 MB), under the field ``document``."""
+    if not content:
+        return [Problem("document", _("The file {name} is empty.").format(name=filename))]
+    if len(content) > MAX_DOCUMENT_BYTES:
+        return [Problem("document", _("The file {name} is larger than 20 MB.").format(name=filename))]
+    return []
+
+
+def store_document(ws: Workspace, session: Session, filename: str, content: bytes) -> StoredDocument:
+    """Add a file to the dossier in the caller's transaction; the caller checked it with check_document."""
+    document = _document(ws, filename, content)
+    session.add(document)
+    session.flush()
+    return document
 
 
 def _document(ws: Workspace, filename: str, content: bytes) -> StoredDocument:
@@ -244,7 +259,7 @@ def open_disputes(ws: Workspace, client_id: int) -> list[DisputeChoice]:
                 .join(Invoice, Invoice.id == dispute_invoices.c.invoice_id)
                 .where(dispute_invoices.c.dispute_id.in_([d.id for d in disputes])).order_by(Invoice.number)):
             numbers.setdefault(dispute_id, []).append(number)
-        return [DisputeChoice(d.id, d.opened_on, DisputeReason(d.reason), tuple(numbers.get(d.id, ())), d.notes)
+        return [DisputeChoice(d.id, d.opened_on, d.reason, tuple(numbers.get(d.id, ())), d.notes)
                 for d in disputes]
 
 

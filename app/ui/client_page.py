@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.formatting import format_cents, format_count
 from app.i18n import _, ngettext
 from app.services import client_page as service
+from app.services.case_links import CaseRef
 from app.services.client_page import ClientPage, LedgerLine
 from app.ui.dialogs.client_dialog import ClientDialog
 from app.ui.dialogs.form import EntryDialog
@@ -43,12 +44,15 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 from app.ui.client_page_rows import (
+    CASE_DIALOGS,
+    EDIT_MENUS,
     FACTOR_LABELS,
     GRADE_COLOURS,
     LEDGER_COLUMNS,
     PAGE_ENTRIES,
     TIMELINE_COLUMNS,
     TimelineRow,
+    case_choices,
     factor_value,
     form_label,
     risk_explanation,
@@ -94,6 +98,10 @@ class ClientPageView(DossierView):
             action = menu.addAction(_(label))
             action.setObjectName(f"page_entry_{name}")
             action.triggered.connect(lambda _checked=False, c=dialog_class, e=extra: self.open_entry(c, **e))
+        menu.addSeparator()
+        self.edit_menus = {kind: menu.addMenu(_(label)) for kind, label in EDIT_MENUS}
+        for kind, submenu in self.edit_menus.items():
+            submenu.setObjectName(f"page_edit_{kind}")
         self.actions_button.setMenu(menu)
         self.name_label = QLabel()
         font = QFont(self.name_label.font())
@@ -118,7 +126,9 @@ class ClientPageView(DossierView):
         self.ledger_table.doubleClicked.connect(self._edit_ledger_line)
         self.timeline_table = DataTable()
         self.timeline_table.setModel(self.timeline_model)
-        self.timeline_table.doubleClicked.connect(self._open_document)
+        self.timeline_table.doubleClicked.connect(self._timeline_activated)
+        self.timeline_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline_table.customContextMenuRequested.connect(self._timeline_menu)
         self.tabs.addTab(self._scrolled(self.identity_box), _("Identity && contacts"))
         self.tabs.addTab(self.ledger_table, _("Ledger"))
         self.tabs.addTab(self.timeline_table, _("History"))
@@ -191,6 +201,7 @@ class ClientPageView(DossierView):
         self._fill_identity(page)
         self.ledger_model.set_rows(page.ledger)
         self.timeline_model.set_rows(timeline(page))
+        self._fill_edit_menus(page)
         if not self._fitted:
             self.ledger_table.fit_columns(LEDGER_COLUMNS, stretch_key="reference")
             self.timeline_table.fit_columns(TIMELINE_COLUMNS, stretch_key="summary")
@@ -322,8 +333,50 @@ class ClientPageView(DossierView):
         if line.kind == service.INVOICE and line.invoice_id is not None and not self.context.workspace.read_only:
             self.open_entry(InvoiceDialog, invoice_id=line.invoice_id)
 
-    def _open_document(self, index: QModelIndex) -> None:
+    def _fill_edit_menus(self, page: ClientPage) -> None:
+        """The Actions menu's "Edit" submenus: one line per dispute, promise and plan of the client."""
+        for kind, submenu in self.edit_menus.items():
+            submenu.clear()
+            for label, ref in case_choices(page, kind):
+                action = submenu.addAction(label)
+                action.triggered.connect(lambda _checked=False, r=ref: self.edit_case(r))
+            submenu.setEnabled(not submenu.isEmpty())
+
+    def edit_case(self, ref: CaseRef) -> EntryDialog | None:
+        """The edit form of a dispute, promise or plan of this client; saving it reloads the pages."""
+        if self.context.workspace.read_only:
+            return None
+        dialog_class, keyword = CASE_DIALOGS[ref.kind]
+        return self.open_entry(dialog_class, **{keyword: ref.id})
+
+    def _timeline_activated(self, index: QModelIndex) -> None:
+        """Double-click on a history row: its document if it has one, else its case's edit form."""
         row = self.timeline_model.row_at(index.row())
+        if row.document_id is not None:
+            self._open_document(row)
+        elif row.case is not None:
+            self.edit_case(row.case)
+
+    def timeline_menu(self, row: TimelineRow) -> QMenu:
+        """The history row's context menu: edit its case, open its document."""
+        menu = QMenu(self)
+        edit = menu.addAction(_("Edit…"))
+        edit.setObjectName("timeline_edit")
+        edit.setEnabled(row.case is not None and not self.context.workspace.read_only)
+        if row.case is not None:
+            ref = row.case
+            edit.triggered.connect(lambda: self.edit_case(ref))
+        if row.document_id is not None:
+            menu.addAction(_("Open the document"), lambda: self._open_document(row))
+        return menu
+
+    def _timeline_menu(self, position: QPoint) -> None:
+        index = self.timeline_table.indexAt(position)
+        if index.isValid():
+            self.timeline_menu(self.timeline_model.row_at(index.row())).exec(
+                self.timeline_table.viewport().mapToGlobal(position))
+
+    def _open_document(self, row: TimelineRow) -> None:
         if row.document_id is None:
             return
         workspace, document_id = self.context.workspace, row.document_id

@@ -16,7 +16,9 @@ from app.domain.risk import RiskFactor, RiskGrade
 from app.formatting import format_cents, format_count, format_date, format_days, format_percent
 from app.i18n import N_, _, ngettext
 from app.services import client_page as service
+from app.services.case_links import DISPUTE, PLAN, PROMISE, CaseRef
 from app.services.client_page import ClientPage, LedgerLine
+from app.services.dispute_reasons import reason_label
 from app.ui.columns import CENTER, MUTED_COLOUR, OVERDUE_COLOUR, RIGHT, Column
 from app.ui.dialogs.cost_dialog import CostDialog
 from app.ui.dialogs.dispute_dialog import DisputeDialog, ResolveDisputeDialog
@@ -59,7 +61,8 @@ _INSTALMENT_STATES = {"paid": N_("paid"), "overdue": N_("overdue"), "upcoming": 
 _DETAIL_KEYS = {
     "to": N_("To"), "outcome": N_("Outcome"), "reason": N_("Reason"), "deadline_days": N_("Deadline (days)"),
     "lrar_number": N_("LRAR no."), "promised_on": N_("Promised for"), "amount_cents": N_("Amount"),
-    "allocated_cents": N_("Allocated"), "method": N_("Method"),
+    "allocated_cents": N_("Allocated"), "method": N_("Method"), "notes": N_("Notes"), "total_cents": N_("Total"),
+    "cancelled_on": N_("Cancelled on"), "instalments": N_("Instalments"), "filename": N_("File"),
 }
 _METHODS = {"transfer": N_("bank transfer"), "cheque": N_("cheque"), "card": N_("card"),
             "direct_debit": N_("direct debit"), "lcr": N_("LCR"), "cash": N_("cash")}
@@ -76,7 +79,7 @@ def detail_text(key: str, value: str) -> str:
         return value
     if key.endswith("_cents") and value.lstrip("-").isdigit():
         value = format_cents(int(value))
-    elif key == "promised_on":
+    elif key in ("promised_on", "cancelled_on"):
         with contextlib.suppress(ValueError):
             value = format_date(date.fromisoformat(value))
     elif key == "reason" and value in _REASONS:
@@ -142,6 +145,7 @@ class TimelineRow:
     invoices: str
     document_id: int | None = None
     document_filename: str = ""
+    case: CaseRef | None = None  # the dispute, promise or plan the row concerns: its edit form opens from here
 
 
 def _document_text(row: TimelineRow) -> str:
@@ -170,14 +174,14 @@ def timeline(page: ClientPage) -> list[TimelineRow]:
             _(_CHANNELS[entry.channel.value]) if entry.channel else "", entry.summary,
             " · ".join(detail_text(k, v) for k, v in entry.details if not k.endswith("_id")),
             ", ".join(entry.invoice_numbers),
-            entry.document_id, entry.document_filename))
+            entry.document_id, entry.document_filename, entry.case))
     for promise in page.promises:  # on its date, with what became of it (the action records when it was made)
         rows.append(TimelineRow(
             promise.promised_on, _("Promise due"), "",
             _("{amount} promised for {date}: {outcome}").format(
                 amount=format_cents(promise.amount_cents), date=format_date(promise.promised_on),
                 outcome=_(_OUTCOMES[promise.outcome])),
-            promise.notes, ", ".join(promise.invoice_numbers)))
+            promise.notes, ", ".join(promise.invoice_numbers), case=promise.case))
     for plan in page.plans:
         total = sum(i.amount_cents for i in plan.instalments)
         states = " · ".join(f"{format_date(i.due_on)} {format_cents(i.amount_cents)} {_(_INSTALMENT_STATES[i.state])}"
@@ -187,10 +191,10 @@ def timeline(page: ClientPage) -> list[TimelineRow]:
         if plan.cancelled_on:
             summary += " — " + _("cancelled on {date}").format(date=format_date(plan.cancelled_on))
         rows.append(TimelineRow(plan.agreed_on, _("Payment plan"), "", summary, states,
-                                ", ".join(plan.invoice_numbers)))
-    recorded = {(e.on, e.invoice_numbers) for e in page.history if e.kind.value == "dispute_opened"}
+                                ", ".join(plan.invoice_numbers), case=plan.case))
+    recorded = {e.case for e in page.history if e.kind.value == "dispute_opened"}
     for dispute in page.disputes:  # only those the history does not show already
-        if (dispute.opened_on, dispute.invoice_numbers) in recorded:
+        if dispute.case in recorded:
             continue
         summary = _("Dispute ({reason})").format(reason=_(_REASONS.get(dispute.reason, dispute.reason)))
         if dispute.resolved_on:
@@ -200,7 +204,7 @@ def timeline(page: ClientPage) -> list[TimelineRow]:
         else:
             summary += " — " + _("open")
         rows.append(TimelineRow(dispute.opened_on, _("Dispute"), "", summary, dispute.notes,
-                                ", ".join(dispute.invoice_numbers)))
+                                ", ".join(dispute.invoice_numbers), case=dispute.case))
     for cost in page.costs:
         rows.append(TimelineRow(cost.on, _("Recovery cost"), "",
                                 f"{format_cents(cost.amount_cents)} ({_(_COSTS[cost.kind.value])})", cost.notes, ""))
@@ -247,3 +251,30 @@ PAGE_ENTRIES: tuple[tuple[str, str, Callable[..., EntryDialog], dict[str, object
     ("write_off", N_("Write off as irrecoverable…"), WriteOffDialog, {}),
     ("cost", N_("Recovery cost…"), CostDialog, {}),
 )
+
+# The edit form of each kind of case, and the keyword naming the case it edits.
+CASE_DIALOGS: dict[str, tuple[Callable[..., EntryDialog], str]] = {
+    DISPUTE: (DisputeDialog, "dispute_id"), PROMISE: (PromiseDialog, "promise_id"), PLAN: (PlanDialog, "plan_id"),
+}
+EDIT_MENUS = ((DISPUTE, N_("Edit a dispute")), (PROMISE, N_("Edit a promise")), (PLAN, N_("Edit a payment plan")))
+
+
+def case_choices(page: ClientPage, kind: str) -> list[tuple[str, CaseRef]]:
+    """The client's cases of ``kind`` as the Actions menu lists them, newest first."""
+    found: list[tuple[str, CaseRef | None]] = []
+    for dispute in page.disputes if kind == DISPUTE else ():
+        state = (_("resolved on {date}").format(date=format_date(dispute.resolved_on)) if dispute.resolved_on
+                 else _("open"))
+        found.append((_("{invoices} — {reason}, opened {date} ({state})").format(
+            invoices=", ".join(dispute.invoice_numbers), reason=reason_label(dispute.reason),
+            date=format_date(dispute.opened_on), state=state), dispute.case))
+    for promise in page.promises if kind == PROMISE else ():
+        found.append((_("{amount} for {date} ({invoices})").format(
+            amount=format_cents(promise.amount_cents), date=format_date(promise.promised_on),
+            invoices=", ".join(promise.invoice_numbers)), promise.case))
+    for plan in page.plans if kind == PLAN else ():
+        found.append((ngettext("Agreed {date}: {count} instalment ({invoices})",
+                               "Agreed {date}: {count} instalments ({invoices})", len(plan.instalments)).format(
+            date=format_date(plan.agreed_on), count=len(plan.instalments),
+            invoices=", ".join(plan.invoice_numbers)), plan.case))
+    return [(label, ref) for label, ref in found if ref is not None]

@@ -111,7 +111,7 @@ def test_dispute_promise_plan_and_write_off_are_recorded_in_history(workspace: W
     assert [item.amount_cents for item in plan] == [3_333, 3_333, 3_334]
     assert [item.due_on for item in plan] == [date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]
     cases.create_plan(workspace, (f1,), date(2026, 11, 1), plan)
-    cases.write_off(workspace, f2, date(2026, 11, 20), "Client en liquidation")
+    cases.write_off(workspace, (f2,), date(2026, 11, 20), "Client en liquidation")
     kinds = [row[0] for row in sqlite3.connect(workspace.path).execute("SELECT kind FROM actions ORDER BY id")]
     assert kinds == [ActionKind.DISPUTE_OPENED, ActionKind.DISPUTE_RESOLVED, ActionKind.PROMISE, ActionKind.PLAN,
                      ActionKind.WRITE_OFF]

@@ -3,7 +3,7 @@ through the runner, amounts and dates typed the French way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,7 @@ from app.domain.money import MoneyError, parse_amount
 from app.formatting import format_cents
 from app.i18n import _
 from app.services.dto import Problem
+from app.services.entries import OpenItemChoice
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
 from app.ui.dialogs.pickers import ClientCombo, InvoiceChecklist
@@ -206,6 +207,7 @@ class InvoicesEntryDialog(EntryDialog):
         super().__init__(title, workspace, runner, as_of, parent)
         self.client_combo = ClientCombo(workspace, runner)
         self.invoices = InvoiceChecklist(workspace, runner, as_of)
+        self.locked_client: int | None = None  # an edited case: its client is fixed, its invoices come with it
 
     def add_choices(self, form: QFormLayout, invoices_label: str) -> None:
         """The client and invoice fields, first in ``form``."""
@@ -223,7 +225,15 @@ class InvoicesEntryDialog(EntryDialog):
 
     def _client_changed(self, client_id: int) -> None:
         self.touched("client_id")()
-        self.invoices.load(client_id)
+        if self.locked_client is None:
+            self.invoices.load(client_id)
+
+    def show_case(self, client_id: int, choices: Sequence[OpenItemChoice], checked: tuple[int, ...]) -> None:
+        """An existing case: its client, fixed, and the invoices it may cover with those it covers ticked."""
+        self.locked_client = client_id
+        self.client_combo.select(client_id)
+        self.client_combo.setEnabled(False)
+        self.invoices.fill(choices, checked)
 
     def _invoices_changed(self) -> None:
         self.touched("invoice_ids")()

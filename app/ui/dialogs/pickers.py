@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QWidget
 
-from app.domain.kinds import CostKind, DisputeOutcome, DisputeReason, PaymentMethod
+from app.domain.kinds import CostKind, DisputeOutcome, PaymentMethod
 from app.formatting import format_cents, format_date
 from app.i18n import N_, _
 from app.services import entries
+from app.services.dispute_reasons import DEFAULT_LABELS, reason_label
 from app.services.entries import ClientChoice, OpenItemChoice
 from app.services.workspace import Workspace
 from app.ui.tasks import Runner
@@ -25,14 +26,8 @@ PAYMENT_METHODS: dict[PaymentMethod, str] = {
     PaymentMethod.LCR: N_("LCR (bill of exchange)"),
     PaymentMethod.CASH: N_("Cash"),
 }
-DISPUTE_REASONS: dict[DisputeReason, str] = {
-    DisputeReason.PRICE: N_("Price"),
-    DisputeReason.QUANTITY: N_("Quantity"),
-    DisputeReason.QUALITY: N_("Quality"),
-    DisputeReason.NOT_RECEIVED: N_("Not received"),
-    DisputeReason.ALREADY_PAID: N_("Already paid"),
-    DisputeReason.OTHER: N_("Other"),
-}
+# The default reasons' labels (a dossier's list may hold others, shown as typed: see reason_combo).
+DISPUTE_REASONS: dict[str, str] = DEFAULT_LABELS
 DISPUTE_OUTCOMES: dict[DisputeOutcome, str] = {
     DisputeOutcome.CREDIT_NOTE: N_("Credit note issued"),
     DisputeOutcome.PAID: N_("Paid"),
@@ -54,6 +49,20 @@ def enum_combo(labels: Mapping[Any, str]) -> QComboBox:
     for value, label in labels.items():
         combo.addItem(_(label), value)
     return combo
+
+
+def fill_reasons(combo: QComboBox, reasons: Sequence[str], current: str | None = None) -> None:
+    """Put the dossier's dispute reasons in ``combo`` (stored value as item data) and choose ``current``, adding
+    it when the list no longer has it (a dispute keeps the reason it was given)."""
+    combo.blockSignals(True)
+    combo.clear()
+    for value in reasons:
+        combo.addItem(reason_label(value), value)
+    if current and combo.findData(current) < 0:
+        combo.addItem(reason_label(current), current)
+    combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
+    combo.blockSignals(False)
+    combo.currentIndexChanged.emit(combo.currentIndex())
 
 
 class ClientCombo(QComboBox):
@@ -117,16 +126,17 @@ class InvoiceChecklist(QListWidget):
 
     def load(self, client_id: int, checked: tuple[int, ...] = ()) -> None:
         if not client_id:
-            self._fill([], ())
+            self.fill([], ())
             return
         workspace, as_of = self._workspace, self._as_of  # the worker must not touch this widget
         self._runner.submit(lambda: entries.open_items_for_client(workspace, client_id, as_of),
-                            lambda items: self._fill(items, checked), context=self)
+                            lambda items: self.fill(items, checked), context=self)
 
-    def _fill(self, items: list[OpenItemChoice], checked: tuple[int, ...]) -> None:
+    def fill(self, items: Sequence[OpenItemChoice], checked: tuple[int, ...]) -> None:
+        """Show ``items``, ticking those in ``checked``."""
         self.blockSignals(True)
         self.clear()
-        self.open_items = items
+        self.open_items = list(items)
         for item in items:
             row = QListWidgetItem(_("{number} — due {due} — open {amount}").format(
                 number=item.number, due=format_date(item.due_date), amount=format_cents(item.open_cents)))

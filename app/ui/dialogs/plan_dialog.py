@@ -1,4 +1,4 @@
-"""The payment plan (échéancier): invoices covered, n monthly instalments generated from a date, editable."""
+"""The payment plan (échéancier): invoices and instalments, entered, then edited, cancelled or signed later."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateEdit,
     QFileDialog,
     QFormLayout,
@@ -25,22 +26,29 @@ from PySide6.QtWidgets import (
 
 from app.formatting import format_cents
 from app.i18n import _
-from app.services import cases, entries
+from app.services import case_edits, cases
+from app.services.case_edits import PlanDetail, PlanEdit
 from app.services.cases import InstalmentInput
 from app.services.dto import Problem
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import InvoicesEntryDialog, cents_text, date_edit, from_qdate, read_cents
+from app.ui.dialogs.form import InvoicesEntryDialog, cents_text, date_edit, from_qdate, read_cents, to_qdate
 from app.ui.tasks import Runner
+
+
+def _read(path: Path | None) -> tuple[str, bytes] | None:
+    return (path.name, path.read_bytes()) if path is not None else None
 
 
 def create_plan_with_document(ws: Workspace, invoice_ids: tuple[int, ...], agreed_on: date,
                               instalments: list[InstalmentInput], notes: str, signed: Path | None) -> int:
-    """Runs on the worker: the plan, then its signed copy when one was chosen."""
-    content = signed.read_bytes() if signed is not None else b""
-    plan_id = cases.create_plan(ws, invoice_ids, agreed_on, instalments, notes)
-    if signed is not None:
-        entries.attach_document(ws, signed.name, content, plan_id=plan_id)
-    return plan_id
+    """Runs on the worker: the plan and its signed copy, when one was chosen, in one transaction."""
+    return cases.create_plan(ws, invoice_ids, agreed_on, instalments, notes, signed=_read(signed))
+
+
+def edit_plan_with_document(ws: Workspace, plan_id: int, instalments: list[InstalmentInput], notes: str,
+                            cancel_on: date | None, signed: Path | None) -> int | None:
+    """Runs on the worker: the plan's changes, its cancellation and its signed copy in one transaction."""
+    return case_edits.edit_plan(ws, plan_id, PlanEdit(tuple(instalments), notes, cancel_on, _read(signed)))
 
 
 class PlanDialog(InvoicesEntryDialog):
@@ -51,8 +59,13 @@ class PlanDialog(InvoicesEntryDialog):
     """
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(_("Payment plan"), workspace, runner, as_of, parent)
+                 plan_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(_("Payment plan") if plan_id is None else _("Edit the payment plan"), workspace, runner,
+                         as_of, parent)
+        self.plan_id = plan_id
+        self.detail: PlanDetail | None = None
+        self.cancel = QCheckBox(_("Cancel the plan on"))
+        self.cancel_on = date_edit(as_of)
         self.agreed = date_edit(as_of)
         self.count = QSpinBox()
         self.first_due = date_edit(as_of + timedelta(days=30))
@@ -65,6 +78,30 @@ class PlanDialog(InvoicesEntryDialog):
         self._build()
         if client_id is not None:
             self.client_combo.select(client_id)
+        if plan_id is not None:
+            self.agreed.setEnabled(False)
+            self.invoices.setEnabled(False)
+            self.invoices.setToolTip(_("The invoices of a plan cannot change; cancel it and agree a new one."))
+            runner.submit(lambda: case_edits.plan_detail(workspace, plan_id, as_of), self._show_detail,
+                          context=self)
+
+    def _show_detail(self, detail: PlanDetail) -> None:
+        self.detail = detail
+        self.agreed.setDate(to_qdate(detail.agreed_on))
+        self.show_case(detail.client_id, detail.choices, detail.invoice_ids)
+        self.table.setRowCount(0)
+        for item in detail.instalments:
+            self._append(item.due_on, item.amount_cents)
+        self.notes.setText(detail.notes)
+        if detail.signed_filename:
+            self.signed_label.setText(detail.signed_filename)
+        if detail.cancelled_on is not None:
+            self.cancel.setChecked(True)
+            self.cancel_on.setDate(to_qdate(detail.cancelled_on))
+            for widget in (self.cancel, self.cancel_on, self.table, self.instalment_tools):
+                widget.setEnabled(False)
+        self._touched.clear()
+        self.revalidate()
 
     def _build(self) -> None:
         form = QFormLayout()
@@ -74,6 +111,7 @@ class PlanDialog(InvoicesEntryDialog):
         self.count.setValue(3)
         self.count.setSuffix(_(" monthly instalments"))
         generate = QPushButton(_("Generate"))
+        generate.setAutoDefault(False)
         generate.clicked.connect(self.generate)
         row = QWidget()
         line = QHBoxLayout(row)
@@ -83,6 +121,7 @@ class PlanDialog(InvoicesEntryDialog):
         line.addWidget(self.first_due)
         line.addWidget(generate)
         line.addStretch(1)
+        self.instalment_tools = row
         form.addRow(_("Instalments"), row)
         self.table.setHorizontalHeaderLabels([_("Due date"), _("Amount (€)")])
         self.table.verticalHeader().hide()
@@ -101,6 +140,8 @@ class PlanDialog(InvoicesEntryDialog):
         line.addWidget(self.total)
         form.addRow("", edit_row)
         form.addRow(_("Notes"), self.notes)
+        if self.plan_id is not None:
+            self._add_cancel_row(form)
         attach = QPushButton(_("Attach the signed plan…"))
         attach.clicked.connect(self.pick_signed)
         file_row = QWidget()
@@ -112,6 +153,23 @@ class PlanDialog(InvoicesEntryDialog):
         self.body.addLayout(form)
         self.finish_layout()
         self.resize(620, self.sizeHint().height())
+
+    def _add_cancel_row(self, form: QFormLayout) -> None:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.cancel)
+        line.addWidget(self.cancel_on)
+        line.addStretch(1)
+        self.cancel.toggled.connect(self.touched("cancel_on"))
+        self.cancel_on.dateChanged.connect(self.touched("cancel_on"))
+        self.add_field(form, _("Cancellation"), "cancel_on", row)
+
+    def cancel_date(self) -> date | None:
+        """The cancellation date the form asks for, None when the plan is kept (or was cancelled before)."""
+        if not self.cancel.isChecked() or (self.detail is not None and self.detail.cancelled_on is not None):
+            return None
+        return from_qdate(self.cancel_on.date())
 
     def generate(self) -> None:
         """Split the ticked invoices' open total into the chosen number of monthly instalments."""
@@ -177,9 +235,12 @@ class PlanDialog(InvoicesEntryDialog):
             problems.append(Problem("instalments", _("Generate or add the instalments.")))
         elif any(row is None or row.amount_cents <= 0 for row in rows):
             problems.append(Problem("instalments", _("Every instalment needs an amount greater than zero.")))
-        elif planned > covered > 0:
+        elif planned > covered > 0 and self.plan_id is None:  # an edited plan's invoices may be partly paid
             problems.append(Problem("instalments", _("The instalments exceed the invoices' open amount by "
                                                      "{amount}.").format(amount=format_cents(planned - covered))))
+        cancel_on = self.cancel_date()
+        if cancel_on is not None and cancel_on < from_qdate(self.agreed.date()):
+            problems.append(Problem("cancel_on", _("A plan cannot be cancelled before it was agreed.")))
         if self.signed is not None and not self.signed.is_file():
             problems.append(Problem("document", _("The file {name} cannot be found.").format(name=self.signed)))
         return problems
@@ -187,4 +248,7 @@ class PlanDialog(InvoicesEntryDialog):
     def work(self) -> Callable[[], Any]:
         ws, ids, agreed = self.workspace, self.invoices.checked_ids(), from_qdate(self.agreed.date())
         instalments, notes, signed = self.instalments(), self.notes.text().strip(), self.signed
+        plan_id, cancel_on = self.plan_id, self.cancel_date()
+        if plan_id is not None:
+            return lambda: edit_plan_with_document(ws, plan_id, instalments, notes, cancel_on, signed)
         return lambda: create_plan_with_document(ws, ids, agreed, instalments, notes, signed)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from app.formatting import format_cents, format_date
 from app.i18n import N_, _
-from app.services import cases, entries
+from app.services import case_edits, cases, entries
+from app.services.case_edits import PromiseDetail
 from app.services.dto import Problem
 from app.services.entries import PromiseStatus
 from app.services.workspace import Workspace
@@ -21,6 +22,7 @@ from app.ui.dialogs.form import (
     from_qdate,
     money_edit,
     read_cents,
+    to_qdate,
 )
 from app.ui.tasks import Runner
 
@@ -28,11 +30,14 @@ OUTCOMES = {"pending": N_("pending"), "kept": N_("kept"), "broken": N_("broken")
 
 
 class PromiseDialog(InvoicesEntryDialog):
-    """A promise pauses reminders until its date; kept or broken is derived from the payments that follow."""
+    """A promise pauses reminders until its date; kept or broken is derived from the payments that follow. With
+    ``promise_id``, edits that promise: its date, amount, notes and invoices."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(_("Promise to pay"), workspace, runner, as_of, parent)
+                 promise_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(_("Promise to pay") if promise_id is None else _("Edit the promise"), workspace, runner,
+                         as_of, parent)
+        self.promise_id = promise_id
         self.made = date_edit(as_of)
         self.promised = date_edit(as_of + timedelta(days=7))
         self.amount = money_edit()
@@ -54,6 +59,22 @@ class PromiseDialog(InvoicesEntryDialog):
         form.addRow(_("Earlier promises"), self.history)
         self.body.addLayout(form)
         self.finish(560, client_id)
+        if promise_id is not None:
+            self.made.setEnabled(False)
+            self.recorded_by.setEnabled(False)
+            runner.submit(lambda: case_edits.promise_detail(workspace, promise_id, as_of), self._show_detail,
+                          context=self)
+
+    def _show_detail(self, detail: PromiseDetail) -> None:
+        self.made.setDate(to_qdate(detail.made_on))
+        self.promised.setDate(to_qdate(detail.promised_on))
+        self.amount.setText(cents_text(detail.amount_cents))
+        self.recorded_by.setText(detail.recorded_by)
+        self.notes.setText(detail.notes)
+        self.show_case(detail.client_id, detail.choices, detail.invoice_ids)
+        self._touched.clear()
+        self._touched.add("amount_cents")  # the stored amount stays until the user changes it
+        self.revalidate()
 
     def _client_changed(self, client_id: int) -> None:
         super()._client_changed(client_id)
@@ -91,5 +112,7 @@ class PromiseDialog(InvoicesEntryDialog):
     def work(self) -> Callable[[], Any]:
         ws, ids, amount = self.workspace, self.invoices.checked_ids(), self.amount_cents() or 0
         made, promised = from_qdate(self.made.date()), from_qdate(self.promised.date())
-        by, notes = self.recorded_by.text().strip(), self.notes.text().strip()
+        by, notes, promise_id = self.recorded_by.text().strip(), self.notes.text().strip(), self.promise_id
+        if promise_id is not None:
+            return lambda: case_edits.edit_promise(ws, promise_id, promised, amount, notes, ids)
         return lambda: cases.record_promise(ws, ids, made, promised, amount, by, notes)

@@ -19,15 +19,8 @@ REASONS = (N_("Debtor in liquidation"), N_("Debtor unreachable"), N_("Amount too
            N_("Time-barred claim"), N_("Commercial settlement"))
 
 
-def write_off_all(ws: Workspace, invoice_ids: tuple[int, ...], on_date: date, reason: str) -> int:
-    """Runs on the worker: one write-off (one transaction, one history entry) per invoice."""
-    for invoice_id in invoice_ids:
-        cases.write_off(ws, invoice_id, on_date, reason)
-    return len(invoice_ids)
-
-
 class WriteOffDialog(InvoicesEntryDialog):
-    """Writes off what remains open on the ticked invoices."""
+    """Writes off what remains open on the ticked invoices, in one transaction with one history entry."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, client_id: int | None = None,
                  parent: QWidget | None = None) -> None:
@@ -54,4 +47,4 @@ class WriteOffDialog(InvoicesEntryDialog):
     def work(self) -> Callable[[], Any]:
         ws, ids = self.workspace, self.invoices.checked_ids()
         on_date, reason = from_qdate(self.on_date.date()), self.reason.currentText().strip()
-        return lambda: write_off_all(ws, ids, on_date, reason)
+        return lambda: cases.write_off(ws, ids, on_date, reason)  # all the invoices or none
