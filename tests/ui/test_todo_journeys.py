@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.kinds import ActionKind, CallOutcome, Channel, SuggestionKind
-from app.services import client_page, entries
+from app.services import client_page, dispute_reasons, entries
 from app.services.clock import fixed_clock
 from app.services.workspace import Workspace, create_workspace
 from app.ui.dialogs.call_sheet import CallSheetDialog
@@ -242,3 +242,21 @@ def test_a_future_date_shows_the_list_but_records_nothing(view: TodoView) -> Non
     view.set_as_of(TODAY)
     view.ensure_loaded()
     assert view.execute_button.isEnabled()
+
+
+def test_call_with_a_dispute_uses_the_dossiers_reasons(view: TodoView, small: Workspace) -> None:
+    dispute_reasons.add_dispute_reason(small, "Retard de livraison")
+    _select(view, "BRAVO")
+    view.execute_current()
+    sheet = view.dialog
+    assert isinstance(sheet, CallSheetDialog)
+    sheet.choose(CallOutcome.DISPUTE)
+    combo = sheet.dispute_reason
+    assert combo.findData("Retard de livraison") >= 0 and combo.findText("Prix") >= 0
+    combo.setCurrentIndex(combo.findData("Retard de livraison"))
+    sheet.submit()
+    assert "BRAVO" not in _clients(view)
+    client_id = client_page.client_id_for_code(small, "BRAVO")
+    assert client_id is not None
+    page = client_page.client_page(small, client_id, TODAY)
+    assert [d.reason for d in page.disputes] == ["Retard de livraison"]

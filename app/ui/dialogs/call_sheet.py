@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -25,12 +26,13 @@ from app.domain.kinds import CallOutcome, DisputeReason
 from app.formatting import format_cents, format_date
 from app.i18n import N_, _
 from app.services import entries, todo_actions
+from app.services.dispute_reasons import dispute_reasons, reason_label
 from app.services.dto import ContactView, Problem
 from app.services.entries import ClientDetail
 from app.services.todo_dto import Suggestion
 from app.services.workspace import Workspace
 from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents
-from app.ui.dialogs.pickers import DISPUTE_REASONS, enum_combo
+from app.ui.dialogs.pickers import enum_combo
 from app.ui.dialogs.todo_postpone import suggestion_label
 from app.ui.tasks import Runner
 
@@ -119,12 +121,15 @@ class CallSheetDialog(EntryDialog):
         self.resize(620, self.sizeHint().height())
         runner.submit(lambda: entries.client_detail(workspace, suggestion.client_id), self._show_contacts,
                       context=self)
+        runner.submit(lambda: dispute_reasons(workspace), self._show_reasons, context=self)
 
     def _build_extras(self) -> None:
         self.promise_on = date_edit(self.as_of + timedelta(days=DEFAULT_PROMISE_DAYS))
         self.promise_amount = money_edit()
         self.promise_amount.setText(cents_text(self.suggestion.claimed_cents))
-        self.dispute_reason = enum_combo(DISPUTE_REASONS)
+        self.dispute_reason = QComboBox()  # filled with the dossier's own list once loaded
+        for value in DisputeReason:
+            self.dispute_reason.addItem(reason_label(value), value.value)
         self.call_back_on = date_edit(self.as_of + timedelta(days=DEFAULT_CALL_BACK_DAYS))
         pages: dict[CallOutcome, QWidget] = {}
         promise = QFormLayout()
@@ -146,6 +151,11 @@ class CallSheetDialog(EntryDialog):
                              ("promise_cents", self.promise_amount.textEdited),
                              ("follow_up_on", self.call_back_on.dateChanged)):
             signal.connect(self.touched(name))
+
+    def _show_reasons(self, reasons: tuple[str, ...]) -> None:
+        self.dispute_reason.clear()
+        for value in reasons:
+            self.dispute_reason.addItem(reason_label(value), value)
 
     def _show_contacts(self, detail: ClientDetail) -> None:
         self.contacts.setText(contacts_html(detail.contacts))
@@ -182,7 +192,7 @@ class CallSheetDialog(EntryDialog):
             options = {"promise_on": from_qdate(self.promise_on.date()),
                        "promise_cents": read_cents(self.promise_amount.text())}
         elif outcome == CallOutcome.DISPUTE:
-            options = {"dispute_reason": DisputeReason(self.dispute_reason.currentData()).value}
+            options = {"dispute_reason": str(self.dispute_reason.currentData() or DisputeReason.OTHER.value)}
         elif outcome == CallOutcome.CALL_BACK:
             options = {"follow_up_on": from_qdate(self.call_back_on.date())}
         return lambda: todo_actions.record_call(ws, suggestion, on, outcome, notes=notes, **options)
