@@ -154,7 +154,8 @@ def _document_text(row: TimelineRow) -> str:
 
 TIMELINE_COLUMNS: tuple[Column[TimelineRow], ...] = (
     Column("date", N_("Date"), lambda r: format_date(r.on), lambda r: r.on, width=100),
-    Column("kind", N_("Event"), lambda r: r.kind, width=150),
+    Column("kind", N_("Event"), lambda r: r.kind, width=150,
+           tooltip=lambda r: _("Double-click to edit") if r.case is not None and r.document_id is None else ""),
     Column("channel", N_("Channel"), lambda r: r.channel, width=120),
     Column("summary", N_("Summary"), lambda r: r.summary, width=420, tooltip=lambda r: r.summary),
     Column("details", N_("Details"), lambda r: r.details, width=260, tooltip=lambda r: r.details),

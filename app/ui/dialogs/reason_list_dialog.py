@@ -88,11 +88,15 @@ class ReasonListDialog(QDialog):
         row.addWidget(self.rename_button)
         grid.addLayout(row, 4, 2, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
+        hint = QLabel(_("The reasons offered when a dispute is opened. A reason some dispute still has cannot be "
+                        "removed; renaming it renames it on those disputes."))
+        hint.setWordWrap(True)
         body = QVBoxLayout(self)
-        body.addLayout(grid)
+        body.addWidget(hint)
+        body.addLayout(grid, 1)
         body.addWidget(self.form_error)
         body.addWidget(self.buttons)
-        self.resize(460, 380)
+        self.resize(480, 420)
 
     def _load(self, loaded: ReasonList) -> None:
         self.used = dict(loaded.used)
