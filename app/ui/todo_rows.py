@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.domain.kinds import Channel, SuggestionKind
@@ -141,7 +142,7 @@ TODO_COLUMNS: tuple[Column[Suggestion], ...] = (
 
 
 class TodoProxy(WordFilterProxy):
-    """The word filter plus channel group, segment and minimum amount; sorts on Python values (tuples)."""
+    """The word filter plus channel group, segment and minimum amount over a TodoModel, in the model's order."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -171,11 +172,42 @@ class TodoProxy(WordFilterProxy):
             return False
         return super().filterAcceptsRow(source_row, source_parent)
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
-                 right: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self._rows()
-        column = model.columns[left.column()]
-        return bool(column.raw(model.row_at(left.row())) < column.raw(model.row_at(right.row())))
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the model's (in Python, once per click), the proxy keeps its order: a Python lessThan
+        called ~60,000 times took 0.7 s on 5,000 suggestions."""
+        model = self.sourceModel()
+        if isinstance(model, TodoModel):
+            model.sort(column, order)
+
+
+class TodoModel(RowTableModel[Suggestion]):
+    """The suggestions, kept in the order of the sorted column (the group and priority at first)."""
+
+    def __init__(self) -> None:
+        super().__init__(TODO_COLUMNS)
+        self.sort_column, self.sort_order = 0, Qt.SortOrder.AscendingOrder
+
+    def set_rows(self, rows: Sequence[Suggestion], columns: Sequence[Column[Suggestion]] | None = None) -> None:
+        super().set_rows(self._ordered(rows), columns)
+
+    def _ordered(self, rows: Sequence[Suggestion]) -> list[Suggestion]:
+        if not 0 <= self.sort_column < len(self.columns):
+            return list(rows)
+        raw = self.columns[self.sort_column].raw
+        return sorted(rows, key=raw, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        before = {id(row): index for index, row in enumerate(self._rows)}
+        self._rows = self._ordered(self._rows)
+        moved = [before[id(row)] for row in self._rows]  # new position -> old position
+        self._search = [self._search[old] for old in moved]
+        new_of_old = {old: new for new, old in enumerate(moved)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(persistent, [
+            self.index(new_of_old[index.row()], index.column()) for index in persistent])
+        self.layoutChanged.emit()
 
 
 def detail_html(suggestion: Suggestion) -> str:

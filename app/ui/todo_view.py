@@ -28,10 +28,9 @@ from app.services.entries import SegmentChoice
 from app.services.todo_dto import BatchResult, Suggestion, TodoList
 from app.ui.dialogs.form import EntryDialog, money_edit, read_cents
 from app.ui.dialogs.todo_postpone import PostponeDialog, SkipDialog
-from app.ui.row_model import RowTableModel
 from app.ui.tasks import show_error
 from app.ui.todo_execute import BatchProgress, batch_refusal, confirmation, execution_dialog
-from app.ui.todo_rows import GROUP_LABELS, TODO_COLUMNS, Group, TodoProxy, detail_html, group_of
+from app.ui.todo_rows import GROUP_LABELS, TODO_COLUMNS, Group, TodoModel, TodoProxy, detail_html, group_of
 from app.ui.view_base import DossierView, ViewContext
 from app.ui.widgets import DataTable, FilterBox, caption
 
@@ -73,7 +72,7 @@ class TodoView(DossierView):
         self._batch: BatchProgress | None = None
         self._keep_key: str | None = None
         self.last_batch_message = ""
-        self.model: RowTableModel[Suggestion] = RowTableModel(TODO_COLUMNS)
+        self.model = TodoModel()
         self.proxy = TodoProxy()
         self.proxy.setSourceModel(self.model)
         self.table = DataTable()

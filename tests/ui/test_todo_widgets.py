@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -220,3 +221,15 @@ def test_batch_leaves_calls_out_and_shows_progress(view: TodoView, services: Rec
     assert name == "execute_batch" and {s.client_name for s in args[1]} == {"Alpha", "Charlie", "Echo"}
     assert seen[-1] == (3, 3)
     assert _names(view) == ["Bravo", "Delta"] and view.progress.isHidden()
+
+
+def test_header_sort_keeps_the_selection(qtmodeltester: ModelTester, view: TodoView) -> None:
+    view.select_keys({SUGGESTIONS[4].key})
+    view.table.sortByColumn(view.model.column_index("claimed"), Qt.SortOrder.DescendingOrder)
+    assert [s.claimed_cents for s in view.visible()] == sorted((s.claimed_cents for s in SUGGESTIONS), reverse=True)
+    assert view.current() == SUGGESTIONS[4]
+    view.min_amount.setText("1 000")  # filtering keeps the sorted order
+    assert _names(view) == ["Delta", "Bravo", "Charlie"]
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert _names(view) == ["Charlie", "Bravo", "Delta"]
+    qtmodeltester.check(view.proxy)
