@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from functools import cache
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 from app.domain.kinds import Channel, SuggestionKind
 from app.formatting import format_cents, format_count, format_date
@@ -64,6 +65,12 @@ def group_of(suggestion: Suggestion) -> Group:
     if suggestion.kind in JUDICIAL_KINDS:
         return Group.JUDICIAL
     return _BY_CHANNEL[suggestion.channel]
+
+
+@cache
+def _group_icon(group: Group) -> QIcon:
+    """One icon per group, loaded once: the cells ask for it at every paint."""
+    return icon(GROUP_ICONS[group])
 
 
 def days_late(suggestion: Suggestion) -> int:
@@ -124,7 +131,7 @@ def _late_colour(suggestion: Suggestion) -> QColor | None:
 TODO_COLUMNS: tuple[Column[Suggestion], ...] = (
     Column("group", N_("Channel"), lambda s: _(GROUP_LABELS[group_of(s)]),
            lambda s: (group_of(s), -s.priority, s.client_name), width=200,
-           decoration=lambda s: icon(GROUP_ICONS[group_of(s)])),
+           decoration=lambda s: _group_icon(group_of(s))),
     Column("client", N_("Client"), lambda s: s.client_name, lambda s: s.client_name.casefold(), width=200,
            tooltip=lambda s: s.client_code),
     Column("step", N_("Step"), _step_text, width=165, tooltip=_step_tooltip),
