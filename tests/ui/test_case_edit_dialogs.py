@@ -273,3 +273,23 @@ def test_actions_menu_lists_the_cases_to_edit(qtbot: QtBot, book: Ledger, fresh:
     action.trigger()
     [dialog] = _open_dialogs(PromiseDialog)
     assert isinstance(dialog, PromiseDialog) and dialog.promise_id == promise_id
+
+
+def test_dispute_edit_with_the_threaded_runner_opened_from_its_client(qtbot: QtBot, book: Ledger,
+                                                                      fresh: Workspace) -> None:
+    """The loads may come back in any order: the case's invoices stay ticked, its reason chosen."""
+    from app.ui.tasks import TaskRunner
+    ids = _ids(fresh)
+    dispute_id = cases.open_dispute(fresh, (ids["F2"],), "Colis abîmé", date(2026, 11, 2))
+    threaded = TaskRunner()
+    dialog = _show(qtbot, DisputeDialog(fresh, threaded, TODAY, client_id=book._clients["ALPHA"],
+                                        dispute_id=dispute_id))
+    assert isinstance(dialog, DisputeDialog)
+    qtbot.waitUntil(lambda: dialog.client_combo.client_id() != 0 and dialog.reason.count() == 7
+                    and not threaded.busy())
+    assert dialog.invoices.checked_ids() == (ids["F2"],)
+    assert dialog.reason.currentText() == "Colis abîmé"  # not in the list, kept as the dispute has it
+    dialog.invoices.check(ids["F1"])
+    with qtbot.waitSignal(dialog.saved):
+        dialog.submit()
+    assert case_edits.dispute_detail(fresh, dispute_id, TODAY).invoice_ids == (ids["F1"], ids["F2"])

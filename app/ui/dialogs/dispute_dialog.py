@@ -54,7 +54,7 @@ class DisputeDialog(InvoicesEntryDialog):
         self.edit_list.clicked.connect(self.open_list_editor)
         self.notes = _notes_edit()
         self._build()
-        self.finish(560, client_id)
+        self.finish(560, client_id if dispute_id is None else None)  # an edited case brings its client
         self._load_reasons()
         if dispute_id is not None:
             self.opened.setEnabled(False)

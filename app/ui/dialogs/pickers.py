@@ -120,6 +120,7 @@ class InvoiceChecklist(QListWidget):
         super().__init__(parent)
         self._workspace, self._runner, self._as_of = workspace, runner, as_of
         self.open_items: list[OpenItemChoice] = []
+        self._token = 0  # counts loads and fills: only the latest one shows
         self.setMinimumHeight(90)
         self.setMaximumHeight(150)
         self.itemChanged.connect(lambda _item: self.selection_changed.emit())
@@ -129,11 +130,18 @@ class InvoiceChecklist(QListWidget):
             self.fill([], ())
             return
         workspace, as_of = self._workspace, self._as_of  # the worker must not touch this widget
+        self._token += 1
+        token = self._token
         self._runner.submit(lambda: entries.open_items_for_client(workspace, client_id, as_of),
-                            lambda items: self.fill(items, checked), context=self)
+                            lambda items: self._loaded(token, items, checked), context=self)
+
+    def _loaded(self, token: int, items: list[OpenItemChoice], checked: tuple[int, ...]) -> None:
+        if token == self._token:  # else the list was loaded again or filled since this load was asked for
+            self.fill(items, checked)
 
     def fill(self, items: Sequence[OpenItemChoice], checked: tuple[int, ...]) -> None:
         """Show ``items``, ticking those in ``checked``."""
+        self._token += 1
         self.blockSignals(True)
         self.clear()
         self.open_items = list(items)

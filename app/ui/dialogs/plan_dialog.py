@@ -76,7 +76,7 @@ class PlanDialog(InvoicesEntryDialog):
         self.signed_label = QLabel(_("No file"))
         self.choose_file: Callable[[], Path | None] = self._ask_file
         self._build()
-        if client_id is not None:
+        if client_id is not None and plan_id is None:  # an edited plan brings its client
             self.client_combo.select(client_id)
         if plan_id is not None:
             self.agreed.setEnabled(False)

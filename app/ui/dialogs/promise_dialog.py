@@ -58,7 +58,7 @@ class PromiseDialog(InvoicesEntryDialog):
         self.history.setWordWrap(True)
         form.addRow(_("Earlier promises"), self.history)
         self.body.addLayout(form)
-        self.finish(560, client_id)
+        self.finish(560, client_id if promise_id is None else None)  # an edited case brings its client
         if promise_id is not None:
             self.made.setEnabled(False)
             self.recorded_by.setEnabled(False)
