@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -31,9 +32,9 @@ from app.services.dto import ContactView, Problem
 from app.services.entries import ClientDetail
 from app.services.todo_dto import Suggestion
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, cents_text, date_edit, from_qdate, money_edit, read_cents
+from app.ui.dialogs.form import cents_text, date_edit, from_qdate, money_edit, read_cents
 from app.ui.dialogs.pickers import enum_combo
-from app.ui.dialogs.todo_postpone import suggestion_label
+from app.ui.dialogs.todo_postpone import TodoDialog, suggestion_label
 from app.ui.tasks import Runner
 
 OUTCOMES: dict[CallOutcome, str] = {
@@ -86,11 +87,11 @@ def invoices_table(suggestion: Suggestion) -> QTableWidget:
     row_height = table.fontMetrics().height() + 8
     table.verticalHeader().setDefaultSectionSize(row_height)
     shown = min(len(suggestion.invoices), MAX_INVOICE_ROWS)  # more scroll
-    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + row_height * shown + 2 * table.frameWidth() + 2)
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + row_height * shown + 2 * table.frameWidth() + 4)
     return table
 
 
-class CallSheetDialog(EntryDialog):
+class CallSheetDialog(TodoDialog):
     """A reminder call: contacts, invoices, then what the call gave."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, suggestion: Suggestion,
@@ -167,7 +168,14 @@ class CallSheetDialog(EntryDialog):
         self.outcome.setCurrentIndex(self.outcome.findData(outcome))
 
     def _outcome_changed(self) -> None:
-        self.extra.setCurrentIndex(self._pages.get(self.chosen(), 0))
+        current = self._pages.get(self.chosen(), 0)
+        for index in range(self.extra.count()):  # the stack takes the height of the page shown, not the tallest
+            policy = QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
+            page = self.extra.widget(index)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
+        self.extra.setCurrentIndex(current)
+        self.extra.adjustSize()
         self.extra.setVisible(self.chosen() in self._pages)
         self.revalidate()
 

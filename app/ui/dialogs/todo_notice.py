@@ -15,8 +15,8 @@ from app.services import todo_actions
 from app.services.dto import Problem
 from app.services.todo_dto import ReasonCode, Suggestion
 from app.services.workspace import Workspace
-from app.ui.dialogs.form import EntryDialog, date_edit, from_qdate
-from app.ui.dialogs.todo_postpone import suggestion_label
+from app.ui.dialogs.form import date_edit, from_qdate
+from app.ui.dialogs.todo_postpone import TodoDialog, suggestion_label
 from app.ui.tasks import Runner
 
 # La Poste prints "1A 123 456 7890 3" (a digit and a letter, then 11 digits); international registered mail is
@@ -39,7 +39,7 @@ def lrar_problem(text: str) -> str:
     return _("A registered letter number looks like 1A 123 456 7890 3: two characters, then digits.")
 
 
-class NoticeDialog(EntryDialog):
+class NoticeDialog(TodoDialog):
     """Record a mise en demeure as sent: the LRAR number and the date it was posted."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, suggestion: Suggestion,
@@ -87,7 +87,7 @@ def _sent_on(suggestion: Suggestion) -> date | None:
     return None
 
 
-class DeliveryDialog(EntryDialog):
+class DeliveryDialog(TodoDialog):
     """La Poste's presentation and receipt dates of a registered letter (either may be recorded first)."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, suggestion: Suggestion,

@@ -27,7 +27,22 @@ def suggestion_label(suggestion: Suggestion) -> QLabel:
     return label
 
 
-class PostponeDialog(EntryDialog):
+class TodoDialog(EntryDialog):
+    """An entry dialog about one suggestion that grows when a problem message appears, instead of squeezing it."""
+
+    def show_problems(self, problems: list[Problem], *, only_touched: bool = False) -> None:
+        super().show_problems(problems, only_touched=only_touched)
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+
+class PostponeDialog(TodoDialog):
     """Nothing is suggested for the client before the chosen date."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, suggestion: Suggestion,
@@ -57,7 +72,7 @@ class PostponeDialog(EntryDialog):
         return lambda: todo_actions.postpone(ws, suggestion, on, until, reason)
 
 
-class SkipDialog(EntryDialog):
+class SkipDialog(TodoDialog):
     """The step counts as done without being taken; the reason is required, as the history must say why."""
 
     def __init__(self, workspace: Workspace, runner: Runner, as_of: date, suggestion: Suggestion,
