@@ -87,8 +87,8 @@ def next_step(invoice: OpenInvoice, ladder: LadderRule, done: dict[int, date], a
     invoice, so the search starts after it rather than at the first step never taken. Steps whose minimum
     amount ``basis_cents`` does not reach are left out; a before-due step lapses once the invoice is due.
     """
-    reached = [step for step in ladder.steps if step.step_id in done]
-    last = max(reached, key=lambda s: s.position, default=None)
+    last = max((step for step in ladder.steps if step.step_id in done), key=lambda s: s.position, default=None) \
+        if done else None
     previous_on = done[last.step_id] if last is not None else invoice.due_date
     candidates: list[tuple[StepRule, date]] = []
     for step in ladder.steps:

@@ -114,9 +114,13 @@ def assess(invoices: Iterable[InvoiceFacts], as_of: date, *, credit_limit_cents:
     """
     facts = list(invoices)
     period = trailing_days(as_of, WINDOW_DAYS)
-    days = average_days_late(facts, period)
-    share = share_paid_late(facts, period)
-    limit = overdue_vs_limit(facts, as_of, credit_limit_cents)
+    return grade_of(average_days_late(facts, period), share_paid_late(facts, period),
+                    overdue_vs_limit(facts, as_of, credit_limit_cents), open_disputes, broken_promises)
+
+
+def grade_of(days: float | None, share: float | None, limit: float | None, open_disputes: int,
+             broken_promises: int) -> RiskGrade:
+    """The grade from the five factors' values (for callers that sum them in the database)."""
     factors = (
         RiskFactor("average_days_late", days, _score(days, DAYS_LATE_STEPS, 4)),
         RiskFactor("share_paid_late", share, _score(share, SHARE_LATE_STEPS, 4, strict=True)),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.domain.ladder_engine import priority, suggest
 from app.domain.ladder_engine_facts import ClientCase, EngineSettings, Proposal, Why
 from app.services import next_steps_load as load
+from app.services.next_steps_risk import risk_grades
 from app.services.settings import (
     BANK_LAST_IMPORT,
     BANK_MAX_AGE_DAYS,
@@ -29,7 +30,7 @@ def build_todo(ws: Workspace, as_of: date) -> TodoList:
         settings = engine_settings(session)
         cases = load.client_cases(session, as_of, settings.promise_grace_days)
         proposals = suggest(cases.values(), as_of, settings)
-        grades = load.risk_grades(session, as_of, {p.client_id for p in proposals}, cases)
+        grades = risk_grades(session, as_of, {p.client_id for p in proposals}, cases)
     ranked = sorted((_reprioritised(p, grades.get(p.client_id, "C")) for p in proposals),
                     key=lambda p: (-p.priority, p.client_id, p.key))
     suggestions = tuple(_suggestion(p, cases[p.client_id]) for p in ranked)

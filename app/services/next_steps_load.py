@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, Table, func, select, type_coerce
+from sqlalchemy import String, Table, case, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.domain.kinds import ActionKind, Channel, InvoiceKind
+from app.domain.kinds import ActionKind, Channel
 from app.domain.kpis import promise_outcomes
-from app.domain.ladder_engine import PREVIOUS_ACTIONS_SHOWN
 from app.domain.ladder_engine_facts import (
     CONTACT_KINDS,
     ClientCase,
@@ -24,12 +23,9 @@ from app.domain.ladder_engine_facts import (
     PromiseCase,
     StepRule,
 )
-from app.domain.periods import trailing_days
-from app.domain.records import InvoiceFacts, PaymentFacts, PromiseFacts, Settlement, SettlementKind
-from app.domain.risk import WINDOW_DAYS, assess
+from app.domain.records import PaymentFacts, PromiseFacts, SettlementKind
 from app.models import (
     Action,
-    Allocation,
     Client,
     Dispute,
     Instalment,
@@ -84,7 +80,8 @@ def client_cases(session: Session, as_of: date, grace_days: int) -> dict[int, Cl
     open_by_client = {client: sum(inv.open_cents for inv in items) for client, items in invoices.items()}
     credits = unallocated_credit_by_client(session, as_of, open_by_client)
     open_ids = {inv.invoice_id for items in invoices.values() for inv in items}
-    history = _history(session, as_of, open_ids, set(invoices))
+    interval = max((rule.min_interval_days for rule in rules.values()), default=0)
+    history = _history(session, as_of, set(invoices), interval)
     promises = _promises(session, as_of, open_ids, grace_days)
     plans = _plans(session, as_of, open_ids)
     segment_ladders = {code: ladder for code, ladder in session.execute(select(Segment.code, Segment.ladder_id))}
@@ -105,53 +102,54 @@ def client_cases(session: Session, as_of: date, grace_days: int) -> dict[int, Cl
 
 def _open_invoices(session: Session, as_of: date) -> dict[int, list[OpenInvoice]]:
     amounts = open_invoices(as_of).subquery("open_amounts")
-    statement = select(amounts.c.id, amounts.c.client_id, amounts.c.open_cents, Invoice.number, Invoice.issue_date,
-                       Invoice.due_date, Invoice.no_reminder).join(Invoice, Invoice.id == amounts.c.id)
+    statement = select(amounts.c.id, amounts.c.client_id, amounts.c.open_cents, Invoice.number,
+                       type_coerce(Invoice.issue_date, String), type_coerce(Invoice.due_date, String),
+                       Invoice.no_reminder).join(Invoice, Invoice.id == amounts.c.id)
     disputed = disputed_invoice_ids(session, as_of)
     ever = set(session.scalars(select(dispute_invoices.c.invoice_id).join(
         Dispute, Dispute.id == dispute_invoices.c.dispute_id).where(Dispute.opened_on <= as_of)))
     found: dict[int, list[OpenInvoice]] = defaultdict(list)
-    for row in session.connection().execute(statement):
-        found[row.client_id].append(OpenInvoice(
-            row.id, row.number, row.issue_date, row.due_date, int(row.open_cents), row.no_reminder,
-            row.id in disputed, row.id in ever))
+    for invoice_id, client_id, cents, number, issued, due, no_reminder in session.connection().execute(statement).all():
+        found[client_id].append(OpenInvoice(invoice_id, number, _day(issued), _day(due), int(cents), bool(no_reminder),
+                                            invoice_id in disputed, invoice_id in ever))
     return found
 
 
-def _history(session: Session, as_of: date, open_ids: set[int], client_ids: set[int]) -> dict[int, list[PastAction]]:
-    """Entries up to ``as_of`` that can matter: those covering an open invoice (steps done, notices), each
-    client's latest contacts (minimum interval, previous steps) and the tasks (postponements, follow-ups…)."""
+def _history(session: Session, as_of: date, client_ids: set[int], interval_days: int) -> dict[int, list[PastAction]]:
+    """Entries up to ``as_of`` that can matter: those covering an open invoice (steps done, notices, previous
+    steps), the contacts of the last ``interval_days`` (the minimum interval) and the tasks (postponements,
+    follow-ups…).
+
+    Three selective queries rather than the whole history (100,000 entries on a large dossier)."""
+    columns = (Action.id, Action.client_id, type_coerce(Action.kind, String), type_coerce(Action.occurred_on, String),
+               type_coerce(Action.channel, String), Action.ladder_step_id,
+               case((Action.kind.in_(_DETAILED) | Action.details.contains("follow_up_id"), Action.details),
+                    else_=literal("{}")).label("details"))
+    open_ids = select(open_invoices(as_of).subquery("open_now").c.id)
+    covering = (select(*columns, action_invoices.c.invoice_id)
+                .join(action_invoices, action_invoices.c.action_id == Action.id)
+                .where(Action.occurred_on <= as_of, action_invoices.c.invoice_id.in_(open_ids)))
+    # Contacts about settled invoices only matter while the minimum interval after them runs.
+    recent = select(*columns).where(Action.occurred_on <= as_of, Action.kind.in_(CONTACT_KINDS),
+                                    Action.occurred_on > as_of - timedelta(days=interval_days))
+    tasks = select(*columns).where(Action.occurred_on <= as_of, Action.kind.in_(_TASKS)
+                                   | Action.details.contains("follow_up_id"))
+    rows: dict[int, Sequence[Any]] = {}
     links: dict[int, set[int]] = defaultdict(set)
-    for action_id, invoice_id in session.connection().execute(
-            select(action_invoices.c.action_id, action_invoices.c.invoice_id)).all():
-        if invoice_id in open_ids:
-            links[action_id].add(invoice_id)
-    # Kinds, channels and dates are read as text and converted only for the entries kept (100,000 rows).
-    statement = select(Action.id, Action.client_id, type_coerce(Action.kind, String),
-                       type_coerce(Action.occurred_on, String), type_coerce(Action.channel, String),
-                       Action.ladder_step_id, Action.details).where(Action.occurred_on <= as_of)
-    rows = [row for row in session.connection().execute(statement).all() if row[1] in client_ids]
-    latest = _latest_contacts(rows)
+    connection = session.connection()
+    for row in connection.execute(covering).all():
+        rows[row[0]] = row
+        links[row[0]].add(row[-1])
+    for statement in (recent, tasks):
+        for row in connection.execute(statement).all():
+            rows.setdefault(row[0], row)
     found: dict[int, list[PastAction]] = defaultdict(list)
-    for action_id, client_id, kind_text, on_text, channel, step_id, details in rows:
-        kind = _ACTION_KINDS[kind_text]
-        answers = "follow_up_id" in details
-        if not (action_id in links or kind in _TASKS or answers or (on_text >= latest.get(client_id, "~")
-                and kind in CONTACT_KINDS)):
-            continue
-        found[client_id].append(PastAction(
-            action_id, kind, _day(on_text), frozenset(links.get(action_id, ())), step_id,
-            _CHANNELS[channel] if channel else None, _details(details) if kind in _DETAILED or answers else {}))
+    for action_id, client_id, kind_text, on_text, channel, step_id, details, *_rest in rows.values():
+        if client_id in client_ids:
+            found[client_id].append(PastAction(
+                action_id, _ACTION_KINDS[kind_text], _day(on_text), frozenset(links.get(action_id, ())), step_id,
+                _CHANNELS[channel] if channel else None, _details(details)))
     return found
-
-
-def _latest_contacts(rows: Iterable[Sequence[Any]]) -> dict[int, str]:
-    """client id → the date (ISO) of its PREVIOUS_ACTIONS_SHOWN-th latest contact: older ones are not shown."""
-    dates: dict[int, list[str]] = defaultdict(list)
-    for _id, client_id, kind_text, on_text, *_rest in rows:
-        if _ACTION_KINDS[kind_text] in CONTACT_KINDS:
-            dates[client_id].append(on_text)
-    return {client_id: sorted(days)[-PREVIOUS_ACTIONS_SHOWN:][0] for client_id, days in dates.items()}
 
 
 def _day(value: object) -> date:
@@ -220,55 +218,4 @@ def _plans(session: Session, as_of: date, open_ids: set[int]) -> dict[int, list[
         paid = sum(p.amount_cents for p in payments.get(plan.client_id, []) if p.received_on >= plan.agreed_on)
         found[plan.client_id].append(PlanCase(plan.id, plan.agreed_on, links[plan.id],
                                               tuple(instalments[plan.id]), paid, plan.cancelled_on))
-    return found
-
-
-def risk_grades(session: Session, as_of: date, client_ids: set[int], cases: Mapping[int, ClientCase]) -> dict[int, str]:
-    """The risk grade (app.domain.risk) of each client, from what it paid in the last year, what is open and its
-    broken promises."""
-    if not client_ids:
-        return {}
-    window = trailing_days(as_of, WINDOW_DAYS)
-    facts = _risk_facts(session, as_of, sorted(client_ids))
-    disputes = {client: int(count) for client, count in session.execute(
-        select(Dispute.client_id, func.count(Dispute.id)).where(
-            Dispute.opened_on <= as_of, (Dispute.resolved_on.is_(None)) | (Dispute.resolved_on > as_of))
-        .group_by(Dispute.client_id))}
-    grades = {}
-    for client_id in sorted(client_ids):
-        case = cases[client_id]
-        loaded = facts.get(client_id, {})
-        # Open invoices with nothing settled in the year count towards the credit limit by what is open.
-        invoices = [*loaded.values(), *(InvoiceFacts(inv.invoice_id, client_id, inv.issue_date, inv.due_date,
-                                                     inv.open_cents)
-                                        for inv in case.invoices if inv.invoice_id not in loaded)]
-        broken = sum(1 for p in case.promises if p.state == "broken" and p.promised_on in window)
-        grades[client_id] = assess(invoices, as_of, credit_limit_cents=case.credit_limit_cents,
-                                   open_disputes=disputes.get(client_id, 0), broken_promises=broken).grade
-    return grades
-
-
-def _risk_facts(session: Session, as_of: date, client_ids: list[int]) -> dict[int, dict[int, InvoiceFacts]]:
-    """Invoices with a settlement in the year before ``as_of``, with all their settlements."""
-    in_window = select(Allocation.invoice_id).where(Allocation.on_date > as_of - timedelta(days=WINDOW_DAYS + 1),
-                                                    Allocation.on_date <= as_of)
-    rows: dict[int, tuple[int, str, str, int, list[Settlement]]] = {}
-    for start in range(0, len(client_ids), 900):
-        statement = (
-            select(Invoice.id, Invoice.client_id, type_coerce(Invoice.issue_date, String),
-                   type_coerce(Invoice.due_date, String), Invoice.amount_incl_cents,
-                   type_coerce(Allocation.on_date, String), Allocation.amount_cents,
-                   type_coerce(Allocation.kind, String))
-            .join(Allocation, Allocation.invoice_id == Invoice.id)
-            .where(Invoice.client_id.in_(client_ids[start:start + 900]), Invoice.kind == InvoiceKind.INVOICE,
-                   Invoice.id.in_(in_window)))
-        for invoice_id, client_id, issued, due, cents, on, settled, kind in session.connection().execute(statement):
-            row = rows.get(invoice_id)
-            if row is None:
-                row = rows[invoice_id] = (client_id, issued, due, cents, [])
-            row[4].append(Settlement(_day(on), settled, _SETTLEMENT_KINDS[kind]))
-    found: dict[int, dict[int, InvoiceFacts]] = defaultdict(dict)
-    for invoice_id, (client_id, issued, due, cents, settlements) in rows.items():
-        found[client_id][invoice_id] = InvoiceFacts(invoice_id, client_id, _day(issued), _day(due), cents,
-                                                    tuple(settlements))
     return found

@@ -1,0 +1,79 @@
+"""Clients' risk grades for the "À faire" priority, their factors summed by the database for thousands of clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.kinds import InvoiceKind
+from app.domain.ladder_engine_facts import ClientCase
+from app.domain.periods import trailing_days
+from app.domain.records import SettlementKind
+from app.domain.risk import WINDOW_DAYS, grade_of
+from app.models import Allocation, Dispute, Invoice
+
+
+def risk_grades(session: Session, as_of: date, client_ids: Iterable[int],
+                cases: Mapping[int, ClientCase]) -> dict[int, str]:
+    """client id → the grade :func:`app.domain.risk.assess` gives, from sums over the year before ``as_of``
+    (tests check both agree): the payments' weighted delay, the share of invoices paid late, the overdue
+    amount against the credit limit, open disputes and promises broken in the year."""
+    wanted = set(client_ids)
+    if not wanted:
+        return {}
+    window = trailing_days(as_of, WINDOW_DAYS)
+    delays = _delays(session, window.start, as_of)
+    shares = _shares_paid_late(session, window.start, as_of)
+    disputes = {client: int(count) for client, count in session.execute(
+        select(Dispute.client_id, func.count(Dispute.id)).where(
+            Dispute.opened_on <= as_of, Dispute.resolved_on.is_(None) | (Dispute.resolved_on > as_of))
+        .group_by(Dispute.client_id))}
+    grades = {}
+    for client_id in wanted:
+        case_ = cases[client_id]
+        broken = sum(1 for p in case_.promises if p.state == "broken" and p.promised_on in window)
+        grades[client_id] = grade_of(delays.get(client_id), shares.get(client_id), _versus_limit(case_, as_of),
+                                     disputes.get(client_id, 0), broken).grade
+    return grades
+
+
+def _delays(session: Session, start: date, as_of: date) -> dict[int, float]:
+    """app.domain.kpis.average_days_late per client: cents × days late of payments and credit notes ÷ cents."""
+    days = func.julianday(Allocation.on_date) - func.julianday(Invoice.due_date)
+    statement = (
+        select(Invoice.client_id, func.sum(Allocation.amount_cents),
+               func.sum(Allocation.amount_cents * case((days > 0, days), else_=0)))
+        .join(Invoice, Invoice.id == Allocation.invoice_id)
+        .where(Allocation.kind.in_((SettlementKind.PAYMENT, SettlementKind.CREDIT_NOTE)),
+               Allocation.on_date >= start, Allocation.on_date <= as_of)
+        .group_by(Invoice.client_id))
+    return {client: float(weighted) / int(cents) for client, cents, weighted in session.execute(statement)
+            if cents and int(cents) > 0}
+
+
+def _shares_paid_late(session: Session, start: date, as_of: date) -> dict[int, float]:
+    """app.domain.risk.share_paid_late per client. An invoice is fully settled on its latest settlement (the
+    total the triggers keep reaches its amount then); one written off is left out, as the domain does."""
+    written_off = select(Allocation.invoice_id).where(Allocation.kind == SettlementKind.WRITE_OFF)
+    late = case((Invoice.settled_through > Invoice.due_date, 1), else_=0)
+    statement = (
+        select(Invoice.client_id, func.count(Invoice.id), func.sum(late))
+        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.settled_cents >= Invoice.amount_incl_cents,
+               Invoice.settled_through >= start, Invoice.settled_through <= as_of, Invoice.id.not_in(written_off))
+        .group_by(Invoice.client_id))
+    return {client: int(late_count) / int(count) * 100 for client, count, late_count in session.execute(statement)
+            if count}
+
+
+def _versus_limit(case_: ClientCase, as_of: date) -> float | None:
+    """app.domain.risk.overdue_vs_limit from the case's open invoices."""
+    if case_.credit_limit_cents is None:
+        return None
+    overdue = sum(inv.open_cents for inv in case_.invoices if inv.due_date < as_of)
+    if case_.credit_limit_cents == 0:
+        return 1000.0 if overdue else 0.0
+    return overdue / case_.credit_limit_cents * 100
+
