@@ -134,7 +134,7 @@ def _step_problems(steps: Sequence[StepSpec]) -> list[Problem]:
             label = _("Step {position}").format(position=position)
             if step.name.strip():
                 label += f" ({step.name.strip()})"
-            return Problem(f"steps.{position}", f"{label}: {message}")
+            return Problem(f"steps.{position}", _("{step}: {problem}").format(step=label, problem=message))
         problems.extend(problem(message) for message in _one_step_problems(step, position))
         if step.offset_base == OffsetBase.DUE_DATE:
             if last_due_offset is not None and step.offset_days <= last_due_offset:

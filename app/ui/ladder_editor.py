@@ -379,7 +379,7 @@ class LadderEditor(QDialog):
     def _set_dirty(self, dirty: bool) -> None:
         """While a ladder has unsaved changes the others cannot be picked: save or undo first."""
         self.dirty = dirty
-        for widget in (self.ladder_list, self.new_button):
+        for widget in (self.ladder_list, self.new_button, self.segments_box):
             widget.setEnabled(not dirty)
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
