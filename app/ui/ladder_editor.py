@@ -248,7 +248,8 @@ class LadderEditor(QDialog):
         self.save_button = QPushButton(_("Save the ladder"))
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton(_("Undo changes"))
-        self.revert_button.clicked.connect(lambda: self._show_ladder(self.current))
+        # Back to the ladder picked in the list (a new ladder not yet saved is dropped).
+        self.revert_button.clicked.connect(lambda: self._ladder_chosen(self.ladder_list.currentRow()))
 
     def _step_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -91,3 +91,11 @@ def test_channel_change_to_notice_needs_a_deadline(editor: LadderEditor) -> None
     combo = editor.steps.cellWidget(1, CHANNEL)
     combo.setCurrentIndex(combo.findData(Channel.REGISTERED_LETTER))  # type: ignore[union-attr]
     assert "2 (Première relance)" in editor.message.text()
+
+
+def test_undo_drops_a_new_ladder(editor: LadderEditor, fresh: Workspace) -> None:
+    editor.new_ladder()
+    assert editor.dirty and editor.current is None
+    editor.revert_button.click()
+    assert not editor.dirty and editor.name.text() == "Standard" and editor.steps.rowCount() == 5
+    assert len(ladders.list_ladders(fresh)) == 3
