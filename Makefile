@@ -32,6 +32,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/client_page.py /tmp/encaisse-large.encaisse
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/dashboard.py /tmp/encaisse-large.encaisse
 	$(BIN)/python bench/export.py /tmp/encaisse-large.encaisse
+	$(BIN)/python bench/bench_next_steps.py /tmp/encaisse-large.encaisse
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
