@@ -76,16 +76,7 @@ class TodoView(DossierView):
         self.proxy = TodoProxy()
         self.proxy.setSourceModel(self.model)
         self.table = DataTable()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(self._open_client)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter executes; double-click opens the client
-            shortcut = QShortcut(QKeySequence(key), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(self.execute_current)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self._build_table()
         self._build_filters()
         self._build_actions()
         self.banner = QLabel()
@@ -97,6 +88,18 @@ class TodoView(DossierView):
         self._fitted = False
         self._layout()
         self._selection_changed()
+
+    def _build_table(self) -> None:
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by channel group, highest priority first
+        self.table.doubleClicked.connect(self._open_client)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter executes; double-click opens the client
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.execute_current)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
 
     def _build_filters(self) -> None:
         self.filter_box = FilterBox(_("Filter (client, step, reason…)"), delay_ms=60)
