@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.domain.ladder_engine import priority, suggest
 from app.domain.ladder_engine_facts import ClientCase, EngineSettings, Proposal, Why
 from app.services import next_steps_load as load
-from app.services.next_steps_risk import risk_grades
+from app.services.next_steps_risk import risk_grades, risk_sums
 from app.services.settings import (
     BANK_LAST_IMPORT,
     BANK_MAX_AGE_DAYS,
@@ -23,20 +26,32 @@ from app.services.settings import (
 from app.services.todo_dto import Reason, ReasonCode, SuggestedInvoice, Suggestion, TodoList
 from app.services.workspace import Workspace
 
+T = TypeVar("T")
+
 
 def build_todo(ws: Workspace, as_of: date) -> TodoList:
     """Every client's suggested next action as of ``as_of``, highest priority first, with reasons and warnings."""
-    with ws.dossier.reading() as session:
-        settings = engine_settings(session)
-        cases = load.client_cases(session, as_of, settings.promise_grace_days)
+    # The history and the risk sums run beside the cases' other reads, each on its own connection: SQLite
+    # serves readers at once and releases Python's lock while it sums (as the dashboard does).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="todo") as pool:
+        history = pool.submit(_reading, ws, lambda session: load.history_of(session, as_of))
+        sums = pool.submit(_reading, ws, lambda session: risk_sums(session, as_of))
+        with ws.dossier.reading() as session:
+            settings = engine_settings(session)
+            cases = load.client_cases(session, as_of, settings.promise_grace_days, history.result)
         proposals = suggest(cases.values(), as_of, settings)
-        grades = risk_grades(session, as_of, {p.client_id for p in proposals}, cases)
+        grades = risk_grades(sums.result(), as_of, {p.client_id for p in proposals}, cases)
     ranked = sorted((_reprioritised(p, grades.get(p.client_id, "C")) for p in proposals),
                     key=lambda p: (-p.priority, p.client_id, p.key))
     suggestions = tuple(_suggestion(p, cases[p.client_id]) for p in ranked)
     stale = settings.last_bank_import is None or (as_of - settings.last_bank_import).days > settings.bank_max_age_days
     return TodoList(as_of=as_of, suggestions=suggestions, last_bank_import=settings.last_bank_import,
                     bank_stale=stale)
+
+
+def _reading(ws: Workspace, work: Callable[[Session], T]) -> T:
+    with ws.dossier.reading() as session:
+        return work(session)
 
 
 def engine_settings(session: Session) -> EngineSettings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -69,8 +69,13 @@ def ladders(session: Session) -> tuple[dict[int, LadderRule], int | None]:
     return found, default if default is not None else next(iter(found), None)
 
 
-def client_cases(session: Session, as_of: date, grace_days: int) -> dict[int, ClientCase]:
-    """A case for every client with an invoice open on ``as_of``."""
+HistoryReader = Callable[[], dict[int, list[PastAction]]]
+
+
+def client_cases(session: Session, as_of: date, grace_days: int,
+                 history_reader: HistoryReader | None = None) -> dict[int, ClientCase]:
+    """A case for every client with an invoice open on ``as_of``; ``history_reader`` gives what
+    :func:`history` reads when the caller runs it elsewhere (on another connection, at the same time)."""
     rules, default = ladders(session)
     if default is None:
         return {}
@@ -80,8 +85,7 @@ def client_cases(session: Session, as_of: date, grace_days: int) -> dict[int, Cl
     open_by_client = {client: sum(inv.open_cents for inv in items) for client, items in invoices.items()}
     credits = unallocated_credit_by_client(session, as_of, open_by_client)
     open_ids = {inv.invoice_id for items in invoices.values() for inv in items}
-    interval = max((rule.min_interval_days for rule in rules.values()), default=0)
-    history = _history(session, as_of, set(invoices), interval)
+    history = history_reader() if history_reader is not None else history_of(session, as_of)
     promises = _promises(session, as_of, open_ids, grace_days)
     plans = _plans(session, as_of, open_ids)
     segment_ladders = {code: ladder for code, ladder in session.execute(select(Segment.code, Segment.ladder_id))}
@@ -115,9 +119,9 @@ def _open_invoices(session: Session, as_of: date) -> dict[int, list[OpenInvoice]
     return found
 
 
-def _history(session: Session, as_of: date, client_ids: set[int], interval_days: int) -> dict[int, list[PastAction]]:
-    """Entries up to ``as_of`` that can matter: those covering an open invoice (steps done, notices, previous
-    steps), the contacts of the last ``interval_days`` (the minimum interval) and the tasks (postponements,
+def history_of(session: Session, as_of: date) -> dict[int, list[PastAction]]:
+    """Entries up to ``as_of`` that can matter, per client: those covering an open invoice (steps done,
+    notices, previous steps), the contacts within the longest minimum interval and the tasks (postponements,
     follow-ups…).
 
     Three selective queries rather than the whole history (100,000 entries on a large dossier)."""
@@ -125,6 +129,7 @@ def _history(session: Session, as_of: date, client_ids: set[int], interval_days:
                type_coerce(Action.channel, String), Action.ladder_step_id,
                case((Action.kind.in_(_DETAILED) | Action.details.contains("follow_up_id"), Action.details),
                     else_=literal("{}")).label("details"))
+    interval_days = max(session.scalars(select(Ladder.min_interval_days)), default=0)
     open_ids = select(open_invoices(as_of).subquery("open_now").c.id)
     covering = (select(*columns, action_invoices.c.invoice_id)
                 .join(action_invoices, action_invoices.c.action_id == Action.id)
@@ -145,10 +150,9 @@ def _history(session: Session, as_of: date, client_ids: set[int], interval_days:
             rows.setdefault(row[0], row)
     found: dict[int, list[PastAction]] = defaultdict(list)
     for action_id, client_id, kind_text, on_text, channel, step_id, details, *_rest in rows.values():
-        if client_id in client_ids:
-            found[client_id].append(PastAction(
-                action_id, _ACTION_KINDS[kind_text], _day(on_text), frozenset(links.get(action_id, ())), step_id,
-                _CHANNELS[channel] if channel else None, _details(details)))
+        found[client_id].append(PastAction(
+            action_id, _ACTION_KINDS[kind_text], _day(on_text), frozenset(links.get(action_id, ())), step_id,
+            _CHANNELS[channel] if channel else None, _details(details)))
     return found
 
 

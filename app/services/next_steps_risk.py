@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -10,33 +11,44 @@ from sqlalchemy.orm import Session
 
 from app.domain.kinds import InvoiceKind
 from app.domain.ladder_engine_facts import ClientCase
-from app.domain.periods import trailing_days
+from app.domain.periods import Period, trailing_days
 from app.domain.records import SettlementKind
 from app.domain.risk import WINDOW_DAYS, grade_of
 from app.models import Allocation, Dispute, Invoice
 
 
-def risk_grades(session: Session, as_of: date, client_ids: Iterable[int],
-                cases: Mapping[int, ClientCase]) -> dict[int, str]:
-    """client id → the grade :func:`app.domain.risk.assess` gives, from sums over the year before ``as_of``
-    (tests check both agree): the payments' weighted delay, the share of invoices paid late, the overdue
-    amount against the credit limit, open disputes and promises broken in the year."""
-    wanted = set(client_ids)
-    if not wanted:
-        return {}
+@dataclass(frozen=True, slots=True)
+class RiskSums:
+    """Per client: payments' weighted delay, share of invoices paid late, open disputes over the year."""
+
+    window: Period
+    delays: dict[int, float]
+    shares: dict[int, float]
+    disputes: dict[int, int]
+
+
+def risk_sums(session: Session, as_of: date) -> RiskSums:
+    """The factors the database sums for every client (independent of the cases: read at the same time)."""
     window = trailing_days(as_of, WINDOW_DAYS)
-    delays = _delays(session, window.start, as_of)
-    shares = _shares_paid_late(session, window.start, as_of)
     disputes = {client: int(count) for client, count in session.execute(
         select(Dispute.client_id, func.count(Dispute.id)).where(
             Dispute.opened_on <= as_of, Dispute.resolved_on.is_(None) | (Dispute.resolved_on > as_of))
         .group_by(Dispute.client_id))}
+    return RiskSums(window, _delays(session, window.start, as_of), _shares_paid_late(session, window.start, as_of),
+                    disputes)
+
+
+def risk_grades(sums: RiskSums, as_of: date, client_ids: Iterable[int],
+                cases: Mapping[int, ClientCase]) -> dict[int, str]:
+    """client id → the grade :func:`app.domain.risk.assess` gives (tests check both agree): the payments'
+    weighted delay and the share of invoices paid late over the year, the overdue amount against the credit
+    limit, open disputes and promises broken in the year."""
     grades = {}
-    for client_id in wanted:
+    for client_id in set(client_ids):
         case_ = cases[client_id]
-        broken = sum(1 for p in case_.promises if p.state == "broken" and p.promised_on in window)
-        grades[client_id] = grade_of(delays.get(client_id), shares.get(client_id), _versus_limit(case_, as_of),
-                                     disputes.get(client_id, 0), broken).grade
+        broken = sum(1 for p in case_.promises if p.state == "broken" and p.promised_on in sums.window)
+        grades[client_id] = grade_of(sums.delays.get(client_id), sums.shares.get(client_id),
+                                     _versus_limit(case_, as_of), sums.disputes.get(client_id, 0), broken).grade
     return grades
 
 

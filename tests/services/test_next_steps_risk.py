@@ -10,7 +10,7 @@ from app.domain.risk import WINDOW_DAYS, assess
 from app.models import Invoice
 from app.services import cases
 from app.services.next_steps_load import client_cases
-from app.services.next_steps_risk import risk_grades
+from app.services.next_steps_risk import risk_grades, risk_sums
 from app.services.queries import invoice_facts
 from app.services.workspace import Workspace
 from tests.services.ledger import Ledger
@@ -37,7 +37,7 @@ def test_sql_grades_agree_with_the_domain(workspace: Workspace) -> None:
     as_of = date(2026, 11, 23)
     with workspace.dossier.reading() as session:
         loaded = client_cases(session, as_of, 3)
-        ours = risk_grades(session, as_of, set(loaded), loaded)
+        ours = risk_grades(risk_sums(session, as_of), as_of, set(loaded), loaded)
         expected = {}
         for client_id in loaded:
             facts = invoice_facts(session, Invoice.client_id == client_id)
