@@ -1,8 +1,4 @@
-"""The reminder engine (DESIGN.md §4): for each client, as of a date, what to do next and why.
-
-Pure: it reads :class:`~app.domain.ladder_engine_facts.ClientCase` values and returns proposals whose reasons
-and warnings are data (codes of app.services.todo_dto.ReasonCode with their parameters).
-"""
+"""The reminder engine (DESIGN.md §4): for each client, as of a date, what to do next and why, as data."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""After the ladder: the mise en demeure's delivery and deadline, the judicial route that fits, agreed call-backs,
-and the prescription watch (DESIGN.md §4 rule 7)."""
+"""After the ladder (DESIGN.md §4 rule 7): notice deadline, judicial route, call-backs, prescription watch."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ def client_cases(session: Session, as_of: date, grace_days: int,
         cases[client.id] = ClientCase(
             client.id, client.account_code, client.name, rules.get(ladder_id, rules[default]),
             tuple(invoices[client.id]), client.segment_code, client.is_consumer, client.do_not_remind,
-            client.credit_limit_cents, credits.get(client.id, 0), "C", tuple(history.get(client.id, ())),
+            client.credit_limit_cents, max(0, credits.get(client.id, 0)), "C", tuple(history.get(client.id, ())),
             tuple(promises.get(client.id, ())), tuple(plans.get(client.id, ())))
     return cases
 

@@ -1,5 +1,4 @@
-"""What the user does with a suggestion: execute, postpone, skip, log a call, record an LRAR's delivery; one
-transaction each, recorded in the history."""
+"""Acting on a suggestion (execute, postpone, skip, log a call, record an LRAR's delivery): one transaction each."""
 
 from __future__ import annotations
 
