@@ -92,7 +92,8 @@ _RENDER: dict[ReasonCode, Callable[[Params], str]] = {
         "Credit notes and unallocated payments deducted: {amount}.").format(amount=_cents(p, "cents")),
     ReasonCode.PREVIOUS_ACTION: _previous,
     ReasonCode.BACKLOG: lambda p: _(
-        "Invoices taken over late start at the step matching their age: “{step}”.").format(step=p.get("step_name", "")),
+        "Nothing was sent yet for invoices this late: they start at the step matching their age, “{step}”.").format(
+        step=p.get("step_name", "")),
     ReasonCode.CAUGHT_UP: lambda p: _("Caught up: due since {date}.").format(date=_day(p, "since")),
     ReasonCode.BROKEN_PROMISE: lambda p: _("Promise to pay {amount} by {date} broken.").format(
         amount=_cents(p, "cents"), date=_day(p, "promised_on")),
