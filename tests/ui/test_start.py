@@ -127,7 +127,8 @@ def test_controller_opens_switches_and_closes(qtbot: QtBot, runner: SyncRunner, 
     assert window.current_view() is window.views["dashboard"]  # the first page when a dossier opens
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # shortcuts only reach the active window
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # 1 dashboard, 2 to do, 3 aging, 4 clients
+    # Ctrl+1 dashboard, 2 to do, 3 aged balance, 4 clients
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view() is window.views["clients"]
     assert window.view_status.text()  # counts of the page shown
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
