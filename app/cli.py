@@ -27,9 +27,9 @@ from app.services import demo, exports, next_steps, reports
 from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
 from app.services.reasons_text import describe, kind_label
 from app.services.todo_dto import Reason, Suggestion, TodoList
-from app.services.workspace import backup_dossier, check_dossier, open_workspace
+from app.services.workspace import Workspace, backup_dossier, check_dossier, open_workspace
 
-COMMANDS = ("demo", "aging", "kpi", "next-steps", "check", "backup", "export")
+COMMANDS = ("demo", "aging", "kpi", "next-steps", "check", "backup", "export", "letter")
 
 
 def parse_date(text: str) -> date:
@@ -67,7 +67,21 @@ def _parser() -> argparse.ArgumentParser:
                         help=_("csv, xlsx or pdf (default: from the file name)"))
     export.add_argument("--out", type=Path, required=True, help=_("the file to write"))
     export.add_argument("--as-of", type=parse_date, default=None)
+    _letter_parser(commands)
     return parser
+
+
+def _letter_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.letters.data import LetterKind
+
+    letter = commands.add_parser("letter", help=_("write a client's reminder, formal notice, statement, payment "
+                                                  "plan or claim file as a PDF"))
+    letter.add_argument("path", type=Path)
+    letter.add_argument("--client", required=True, help=_("the client's account code"))
+    letter.add_argument("--kind", required=True, choices=[kind.value for kind in LetterKind])
+    letter.add_argument("--as-of", type=parse_date, default=None)
+    letter.add_argument("--deadline-days", type=int, default=None, help=_("payment deadline of a formal notice"))
+    letter.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
 
 
 def main(argv: Sequence[str], out: Callable[[str], object] = print) -> int:
@@ -103,6 +117,8 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
             out(_render_aging(reports.aged_balance(ws, as_of), args.format))
         elif args.command == "next-steps":
             out(_render_todo(next_steps.build_todo(ws, as_of), args.format))
+        elif args.command == "letter":
+            out(_write_letter(ws, args, as_of))
         elif args.command == "export":
             fmt = exports.export_format(args.out, args.format)
             written = exports.export(ws, args.what, as_of, args.out, fmt)
@@ -112,6 +128,19 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
     finally:
         ws.close()
     return 0
+
+
+def _write_letter(ws: Workspace, args: argparse.Namespace, as_of: date) -> str:
+    from app.letters.data import LetterKind
+    from app.services import letters
+    from app.services.client_page import client_id_for_code
+
+    client_id = client_id_for_code(ws, args.client)
+    if client_id is None:
+        raise KnownError(_("No client with code {code}").format(code=args.client))
+    document = letters.produce_letter(ws, client_id, LetterKind(args.kind), as_of, deadline_days=args.deadline_days)
+    letters.save_pdf(args.out, document.pdf)
+    return _("Letter written to {path} (SHA-256 {digest})").format(path=args.out, digest=document.sha256)
 
 
 def _aging_header(report: AgingReport) -> list[str]:

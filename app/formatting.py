@@ -13,13 +13,14 @@ from app.i18n import _, current_language
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
-def locale() -> str:
-    return _LOCALES.get(current_language(), "fr_FR")
+def locale(language: str | None = None) -> str:
+    """Babel's locale for ``language`` (a letter in the client's language), else for the interface's."""
+    return _LOCALES.get(language or current_language(), "fr_FR")
 
 
-def format_cents(cents: int, currency: str = "EUR") -> str:
+def format_cents(cents: int, currency: str = "EUR", *, language: str | None = None) -> str:
     """``123456`` → ``1 234,56 €`` in French (Babel's spaces are non-breaking so amounts never wrap)."""
-    return format_currency(Decimal(cents).scaleb(-2), currency, locale=locale())
+    return format_currency(Decimal(cents).scaleb(-2), currency, locale=locale(language))
 
 
 def format_plain_cents(cents: int) -> str:
@@ -33,9 +34,9 @@ def format_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def format_long_date(day: date) -> str:
-    """``23 novembre 2026`` in French; used in letters."""
-    return babel_format_date(day, format="long", locale=locale())
+def format_long_date(day: date, *, language: str | None = None) -> str:
+    """``23 novembre 2026`` in French; used in letters (in the client's ``language`` when given)."""
+    return babel_format_date(day, format="long", locale=locale(language))
 
 
 def format_days(value: float | None) -> str:

@@ -45,3 +45,9 @@ PRESCRIPTION_WARNING_DAYS = SettingSpec("ladder.prescription_warning_days", 90,
 DELIVERY_WAIT_DAYS = SettingSpec("ladder.delivery_wait_days", 7,
                                  N_("Ask for a registered letter's delivery dates after (days)"))
 ALL_SETTINGS += (BANK_MAX_AGE_DAYS, BANK_LAST_IMPORT, PRESCRIPTION_WARNING_DAYS, DELIVERY_WAIT_DAYS)
+
+# Letters (issue 5): the user's wording per letter kind and language ({"fr:reminder1": {section: text}}), and the
+# payment deadline a mise en demeure gives when its ladder step names none (8–15 days is the usual range).
+LETTER_TEMPLATES = SettingSpec("letters.templates", {}, N_("Letter texts"))
+LETTER_DEADLINE_DAYS = SettingSpec("letters.deadline_days", 8, N_("Payment deadline of a formal notice (days)"))
+ALL_SETTINGS += (LETTER_TEMPLATES, LETTER_DEADLINE_DAYS)
