@@ -7,8 +7,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.kinds import CallOutcome, Channel, DisputeOutcome, InvoiceKind, SuggestionKind
+from app.models import Client, Ladder
 from app.services import cases, next_steps, todo_actions
 from app.services.clock import fixed_clock
 from app.services.todo_dto import ReasonCode, Suggestion
@@ -245,3 +247,38 @@ def test_bank_import_date_and_staleness(book: Ledger) -> None:
     assert not todo.bank_stale and todo.last_bank_import == day - timedelta(days=2)
     assert next_steps.last_bank_import(book.ws) == day - timedelta(days=2)
     assert [w.code for w in todo.suggestions[0].warnings] == []
+
+
+def test_the_ladder_comes_from_the_client_then_its_segment_then_the_default(book: Ledger) -> None:
+    book.client("DEFAULT", "Sans segment SARL")
+    book.client("RISKY", "Risque SARL", segment_code="at_risk")
+    own = book.client("OWN", "Propre SARL", segment_code="at_risk")
+    for code in ("DEFAULT", "RISKY", "OWN"):
+        book.invoice(code, f"F-{code}", date(2026, 1, 1), DUE, 50_000)
+    with book.ws.dossier.transaction() as session:
+        session.get(Client, own).ladder_id = session.scalars(select(Ladder.id).where(Ladder.code == "good_payer")).one()
+    day = DUE + timedelta(days=10)
+    found = {s.client_code: (s.ladder_code, s.step_name) for s in next_steps.build_todo(book.ws, day).suggestions}
+    assert found == {"DEFAULT": ("standard", "Première relance"), "RISKY": ("at_risk", "Relance et appel"),
+                     "OWN": ("good_payer", "Première relance")}
+
+
+def test_skipping_a_route_or_a_call_back_closes_it(book: Ledger) -> None:
+    book.client("ALPHA", "Alpha SARL")
+    book.invoice("ALPHA", "F1", date(2026, 1, 1), DUE, 120_000)
+
+    def skip_routes(ws: Workspace, suggestion: Suggestion, day: date) -> None:
+        if suggestion.kind is SuggestionKind.SMALL_CLAIM:
+            todo_actions.skip(ws, suggestion, day, "Le client a demandé un délai")
+        elif suggestion.channel is Channel.PHONE and suggestion.kind is SuggestionKind.STEP:
+            todo_actions.record_call(ws, suggestion, day, CallOutcome.CALL_BACK, follow_up_on=day + timedelta(days=2))
+        elif suggestion.kind is SuggestionKind.FOLLOW_UP:
+            todo_actions.skip(ws, suggestion, day, "Plus la peine")
+        else:
+            execute(ws, suggestion, day)
+
+    seen = run(book.ws, DUE + timedelta(days=25), DUE + timedelta(days=80), act=skip_routes)
+    # Taken over at J+25: the second reminder first, the call a week later, its call back two days after.
+    assert [(day - DUE).days for day, _code, _kind, _channel in seen] == [25, 32, 34, 45, 52, 56]
+    assert [kind for _day, _code, kind, _channel in seen] == [
+        "Deuxième relance", "Relance ferme et appel", "follow_up", "Mise en demeure", "delivery", "small_claim"]
