@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from app.domain.kinds import ActionKind, Channel, SuggestionKind, Tone
+from app.domain.kinds import ActionKind, Channel, OffsetBase, SuggestionKind, Tone
 from app.domain.ladder_engine_facts import (
     CONTACT_KINDS,
     ClientCase,
@@ -19,6 +19,7 @@ from app.domain.ladder_engine_facts import (
     Why,
 )
 from app.domain.ladder_engine_routes import (
+    Notice,
     latest_notice,
     notice_followed,
     open_follow_ups,
@@ -57,6 +58,7 @@ class _Context:
     eligible: list[OpenInvoice] = field(default_factory=list)
     flags: dict[int, Why] = field(default_factory=dict)
     next_steps: dict[int, NextStep] = field(default_factory=dict)
+    notice: Notice | None = None  # the latest mise en demeure on open invoices
 
     @property
     def due(self) -> list[OpenInvoice]:
@@ -103,10 +105,18 @@ def _digest(case: ClientCase, as_of: date, settings: EngineSettings, stale: Why 
     due = ctx.due
     basis = ctx.claimed(due if due else ctx.eligible)[1]
     done = steps_done(case.history)
+    first = case.ladder.steps[0] if case.ladder.steps else None
+    # An invoice with nothing done whose first step is not yet due has no step: most of a large dossier.
+    earliest = as_of - timedelta(days=first.offset_days) if first and first.offset_base is OffsetBase.DUE_DATE \
+        else date.max
     for inv in ctx.eligible:
-        found = next_step(inv, case.ladder, done.get(inv.invoice_id, {}), as_of, basis)
+        steps = done.get(inv.invoice_id)
+        if steps is None and inv.due_date > earliest:
+            continue
+        found = next_step(inv, case.ladder, steps or {}, as_of, basis)
         if found is not None:
             ctx.next_steps[inv.invoice_id] = found
+    ctx.notice = latest_notice(case)
     return ctx
 
 
@@ -201,7 +211,7 @@ def _sending_warnings(ctx: _Context) -> list[Why]:
 
 def _route(ctx: _Context) -> Proposal | None:
     """Rule 7: the notice's deadline passed and its invoices are still unpaid: the judicial route that fits."""
-    notice = latest_notice(ctx.case)
+    notice = ctx.notice
     if notice is None or ctx.as_of <= notice.deadline or notice_followed(ctx.case, notice):
         return None
     covered = [inv for inv in ctx.eligible if inv.invoice_id in notice.action.invoice_ids]
@@ -247,7 +257,7 @@ def _follow_ups(ctx: _Context) -> list[Proposal]:
 
 def _delivery(ctx: _Context) -> list[Proposal]:
     """A mise en demeure sent some days ago without its presentation or receipt date: ask for them."""
-    notice = latest_notice(ctx.case)
+    notice = ctx.notice
     if notice is None or notice.delivered_on is not None or notice_followed(ctx.case, notice) \
             or ctx.as_of < notice.sent_on + timedelta(days=ctx.settings.delivery_wait_days):
         return []
