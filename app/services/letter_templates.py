@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.letters.data import LetterKind
-from app.letters.templating import SECTIONS, check_sections, parse_sections
+from app.io.export_pdf import report_fonts
+from app.letters.data import (
+    ActionLine,
+    CreditLine,
+    Debtor,
+    Fonts,
+    Instalment,
+    InterestPeriod,
+    InvoiceLine,
+    LetterData,
+    LetterKind,
+    PenaltyLine,
+    PlanTerms,
+)
+from app.letters.document import render_document
+from app.letters.placeholders import placeholder_values
+from app.letters.templating import SECTIONS, check_sections, parse_sections, render_texts
 from app.paths import resource
+from app.services.letters_load import read_creditor
 from app.services.settings import LETTER_TEMPLATES, read_setting, write_setting
 from app.services.workspace import Workspace
 
 LANGUAGES = ("fr", "en")
+
+
+def letter_fonts() -> Fonts:
+    """The export's fonts (DejaVu Sans when found, else Helvetica), registered once."""
+    fonts = report_fonts()
+    return Fonts(fonts.regular, fonts.bold, fonts.unicode)
 
 
 def _key(kind: LetterKind, language: str) -> str:
@@ -61,3 +85,37 @@ def reset_template(ws: Workspace, kind: LetterKind, language: str) -> None:
         overrides = dict(_overrides(session))
         if overrides.pop(_key(kind, language), None) is not None:
             write_setting(session, LETTER_TEMPLATES, overrides)
+
+
+def sample_data(ws: Workspace, kind: LetterKind, language: str, as_of: date) -> LetterData:
+    """A letter to a fictional client with the dossier's own identity: what the template editor previews."""
+    with ws.dossier.reading() as session:
+        creditor, _rate = read_creditor(session)
+    invoices = (InvoiceLine("F-2026-0142", as_of - timedelta(days=75), as_of - timedelta(days=45), 144_000, 0,
+                            144_000, 45),
+                InvoiceLine("F-2026-0187", as_of - timedelta(days=50), as_of - timedelta(days=20), 60_000, 20_000,
+                            40_000, 20))
+    debtor = Debtor("EXEMPLE", "Client Exemple SARL", "552100554", "", "Mme Claire Martin",
+                    ("5 place Bellecour", "69002 Lyon"), language, False)
+    penalties: tuple[PenaltyLine, ...] = ()
+    if kind.states_penalties:
+        penalties = tuple(PenaltyLine(line.number, line.due_date, line.open_cents, "statutory",
+                                      (InterestPeriod(line.due_date + timedelta(days=1), as_of, line.days_late,
+                                                      line.open_cents, 1215,
+                                                      line.open_cents * 1215 * line.days_late // 3_650_000),),
+                                      line.open_cents * 1215 * line.days_late // 3_650_000, 4000)
+                          for line in invoices)
+    plan = PlanTerms(as_of, ("F-2026-0142",), tuple(Instalment(as_of + timedelta(days=30 * n), 48_000)
+                                                    for n in range(1, 4)))
+    return LetterData(kind, language, as_of, creditor, debtor, invoices,
+                      (CreditLine("credit_note", "AV-2026-0009", as_of - timedelta(days=30), 10_000),),
+                      (ActionLine(as_of - timedelta(days=15), "reminder", "email", ""),), penalties,
+                      deadline_days=8 if kind is LetterKind.NOTICE else None, plan=plan, all_open=invoices)
+
+
+def preview_template(ws: Workspace, kind: LetterKind, language: str, sections: dict[str, str],
+                     as_of: date) -> bytes:
+    """The sample letter written with ``sections`` (TemplateRefused when they cannot be used)."""
+    data = sample_data(ws, kind, language, as_of)
+    texts = render_texts(sections, placeholder_values(data))
+    return render_document(replace(data, texts=texts), letter_fonts())

@@ -19,15 +19,14 @@ from app.domain.penalties import MissingRate, late_interest
 from app.errors import KnownError
 from app.formatting import format_long_date
 from app.i18n import _
-from app.io.export_pdf import report_fonts
-from app.letters.data import Fonts, InterestPeriod, InvoiceLine, LetterData, LetterKind, PenaltyLine
+from app.letters.data import InterestPeriod, InvoiceLine, LetterData, LetterKind, PenaltyLine
 from app.letters.document import render_document, sha256
 from app.letters.labels import action_label, kind_title
 from app.letters.placeholders import placeholder_values
 from app.letters.render import render_batch
 from app.letters.templating import render_texts
 from app.models import Company, StoredDocument
-from app.services.letter_templates import sections_in
+from app.services.letter_templates import letter_fonts, sections_in
 from app.services.letters_load import (
     REMINDER_KINDS,
     ActionRow,
@@ -69,12 +68,6 @@ class LetterDocument:
     pdf: bytes
     sha256: str
     filename: str
-
-
-def letter_fonts() -> Fonts:
-    """The export's fonts (DejaVu Sans when found, else Helvetica), registered once."""
-    fonts = report_fonts()
-    return Fonts(fonts.regular, fonts.bold, fonts.unicode)
 
 
 def missing_rate_message(error: MissingRate) -> str:
@@ -250,6 +243,29 @@ def batch_pdf(ws: Workspace, requests: Sequence[tuple[int, LetterKind]], as_of: 
     with ws.dossier.reading() as session:
         letters = [assemble(session, client_id, kind, as_of) for client_id, kind in requests]
     return render_batch(letters, letter_fonts(), progress)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDocument:
+    """The day's letters in one PDF."""
+
+    pdf: bytes
+    sha256: str
+    filename: str
+    count: int
+
+
+def letter_suggestions(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+    """The suggestions that produce a letter (letter and registered-letter steps)."""
+    return [s for s in suggestions if s.step_id is not None and s.channel in (Channel.LETTER,
+                                                                              Channel.REGISTERED_LETTER)]
+
+
+def day_batch(ws: Workspace, suggestions: Sequence[Suggestion], as_of: date,
+              progress: Progress | None = None) -> BatchDocument:
+    """The letters of ``suggestions`` in one PDF for the day's post."""
+    pdf = batch_for_suggestions(ws, suggestions, as_of, progress)
+    return BatchDocument(pdf, sha256(pdf), f"{as_of.isoformat()}_lettres.pdf", len(suggestions))
 
 
 def batch_for_suggestions(ws: Workspace, suggestions: Sequence[Suggestion], as_of: date,

@@ -102,6 +102,9 @@ class ClientPageView(DossierView):
         self.edit_menus = {kind: menu.addMenu(_(label)) for kind, label in EDIT_MENUS}
         for kind, submenu in self.edit_menus.items():
             submenu.setObjectName(f"page_edit_{kind}")
+        from app.ui.letter_menu import add_letter_actions  # issue 5: the letter entries live with their dialogs
+
+        self.letter_actions = add_letter_actions(menu, self, self)
         self.actions_button.setMenu(menu)
         self.name_label = QLabel()
         font = QFont(self.name_label.font())

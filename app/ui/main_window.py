@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
 
         self.ladders_action = add_settings_menu(self, self.context.workspace, self.context.runner,
                                                 self.info.read_only, self._reload_all)
+        from app.ui.letter_menu import add_letter_menus  # letters: legal rates, letter texts, the day's letters
+
+        self.letter_actions = add_letter_menus(self, self.context.workspace, self.context.runner,
+                                               self.info.read_only, self.as_of)
 
     def _reload_all(self) -> None:
         for view in self.views.values():
