@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.domain.kinds import ActionKind, CallOutcome, Channel, SuggestionKind
+from app.domain.kinds import ActionKind, CallOutcome, Channel, DisputeOutcome, SuggestionKind
 from app.models import Action, Dispute, Promise, action_invoices
-from app.services import next_steps, todo_actions
+from app.services import cases, next_steps, todo_actions
 from app.services.clock import fixed_clock
 from app.services.todo_dto import Suggestion
 from app.services.validation import ValidationFailed
@@ -190,3 +190,23 @@ def test_batch_reports_progress_refuses_stale_ones_and_can_stop(book: Ledger) ->
     later = today(book, DUE + timedelta(days=15))
     stopped = todo_actions.execute_batch(book.ws, later * 2, DUE + timedelta(days=15), progress=lambda d, t: False)
     assert stopped.cancelled and len(stopped.action_ids) == 1
+
+
+def test_a_contested_claim_goes_to_an_agency_and_delivery_can_come_through_execute(book: Ledger) -> None:
+    suggestion = notice(book)
+    day = DUE + timedelta(days=45)
+    notice_id = todo_actions.execute_suggestion(book.ws, suggestion, day, details={"lrar_number": "1A 2"})
+    ask = [s for s in today(book, day + timedelta(days=7)) if s.client_code == "ALPHA"]
+    assert [s.kind for s in ask] == [SuggestionKind.DELIVERY] and ask[0].related_action_id == notice_id
+    todo_actions.execute_suggestion(book.ws, ask[0], day + timedelta(days=7),
+                                    details={"presented_on": (day + timedelta(days=2)).isoformat()})
+    assert actions(book.ws)[-1][:3] == (ActionKind.DELIVERY, None, {
+        "notice_action_id": notice_id, "presented_on": "2026-03-19", "received_on": None})
+    dispute = cases.open_dispute(book.ws, (1,), "price", day + timedelta(days=8))
+    cases.resolve_dispute(book.ws, dispute, day + timedelta(days=9), DisputeOutcome.REJECTED)
+    route = [s for s in today(book, day + timedelta(days=11)) if s.client_code == "ALPHA"]
+    assert [s.kind for s in route] == [SuggestionKind.AGENCY]
+    todo_actions.execute_suggestion(book.ws, route[0], day + timedelta(days=11))
+    kind, _step, details, invoices = actions(book.ws)[-1]
+    assert (kind, details["route"], details["notice_action_id"], invoices) == (
+        ActionKind.AGENCY, "agency", notice_id, [1])
