@@ -1,0 +1,81 @@
+"""The invoice-side import handler (CSV, XLSX, FEC, Factur-X, CII, UBL): preview from a plan, apply it in one go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.i18n import _
+from app.io.import_records import Cancelled, ImportCancelled, ImportKind, ParsedFile, Progress, check_cancel
+from app.services import imports
+from app.services.import_dto import ImportPreview, ImportResult, PreviewRow, RecordType
+from app.services.import_plan import make_plan
+from app.services.import_write import PlanWriter
+from app.services.workspace import Workspace
+
+INVOICE_KINDS = (ImportKind.CSV, ImportKind.XLSX, ImportKind.FEC, ImportKind.FACTURX, ImportKind.CII,
+                 ImportKind.UBL)
+
+
+def _parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> ParsedFile:
+    from app.io.import_fec import parse_fec
+
+    return parse_fec(data, file, progress=progress, cancelled=cancelled)
+
+
+def _parse_einvoice(data: bytes, file: str, *, progress: Progress | None = None,
+                    cancelled: Cancelled | None = None) -> ParsedFile:
+    from app.io.import_einvoice import parse_einvoice
+
+    return parse_einvoice(data, file)
+
+
+def _parse_csv(data: bytes, file: str, *, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> ParsedFile:
+    from app.io.import_tabular import parse_tabular
+
+    return parse_tabular(data, file, ImportKind.CSV, progress=progress, cancelled=cancelled)
+
+
+def _parse_xlsx(data: bytes, file: str, *, progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> ParsedFile:
+    from app.io.import_tabular import parse_tabular
+
+    return parse_tabular(data, file, ImportKind.XLSX, progress=progress, cancelled=cancelled)
+
+
+def preview_invoices(ws: Workspace, parsed: ParsedFile, path: Path, *, progress: Progress | None = None,
+                     cancelled: Cancelled | None = None) -> ImportPreview:
+    """Compare the file's clients, invoices and payments with the dossier; nothing is written."""
+    with ws.dossier.reading() as session:
+        plan = make_plan(session, parsed, progress=progress, cancelled=cancelled)
+    refused = [PreviewRow(RecordType.INVOICE, problem.field, "", problem.ref, problem.message)
+               for problem in parsed.problems]
+    return ImportPreview(parsed.kind, path, parsed, tuple(plan.created), tuple(plan.updated), (), plan.unchanged,
+                         tuple(refused + plan.refused), tuple([*parsed.notes, *plan.notes]), plan.fatal)
+
+
+def apply_invoices(ws: Workspace, preview: ImportPreview, *, progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> ImportResult:
+    """Recompute the plan inside the transaction (the dossier may have changed since the preview) and write it."""
+    with ws.dossier.transaction() as session:
+        plan = make_plan(session, preview.parsed, cancelled=cancelled)
+        if plan.fatal:
+            from app.io.import_records import ImportRefused
+
+            raise ImportRefused(plan.fatal)
+        clients = PlanWriter(ws, session, plan, preview.parsed.file, progress=progress, cancelled=cancelled).write()
+        check_cancel(cancelled)
+    refused = len(preview.parsed.problems) + len(plan.refused)
+    return ImportResult(preview.kind, preview.path, len(plan.created), len(plan.updated), 0, plan.unchanged, refused,
+                        None, clients)
+
+
+def register() -> None:
+    parsers = {ImportKind.CSV: _parse_csv, ImportKind.XLSX: _parse_xlsx, ImportKind.FEC: _parse_fec,
+               ImportKind.FACTURX: _parse_einvoice, ImportKind.CII: _parse_einvoice, ImportKind.UBL: _parse_einvoice}
+    for kind, parse in parsers.items():
+        imports.register_handler({kind}, parse=parse, preview=preview_invoices, apply=apply_invoices)
+
+
+__all__ = ["ImportCancelled", "_", "apply_invoices", "preview_invoices", "register"]

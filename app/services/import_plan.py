@@ -1,0 +1,474 @@
+"""What an invoice-side import would change: clients matched or created, invoices and payments new or updated.
+
+Computed from set-based reads of the dossier (one query per table), so that the preview and the apply
+(which recomputes it inside its transaction) see the same thing and stay fast on 100,000 records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.kinds import InvoiceKind, Source
+from app.formatting import format_cents, format_date
+from app.i18n import _
+from app.io.import_records import (
+    AllocationRecord,
+    Cancelled,
+    ClientRecord,
+    ImportKind,
+    InvoiceRecord,
+    ParsedFile,
+    PaymentRecord,
+    Progress,
+    SourceRef,
+    check_cancel,
+)
+from app.models import Allocation, Client, Company, Invoice, Payment
+from app.services.import_dto import PreviewRow, RecordType
+
+SOURCES = {ImportKind.CSV: Source.CSV, ImportKind.XLSX: Source.XLSX, ImportKind.FEC: Source.FEC,
+           ImportKind.FACTURX: Source.FACTURX, ImportKind.CII: Source.FACTURX, ImportKind.UBL: Source.UBL}
+_LEGAL_FORMS = re.compile(r"\b(sarl|sas|sasu|sa|eurl|sci|snc|scop|gmbh|ag|ltd|llc|inc|bv|nv|spa|srl)\b")
+_CLIENT_FIELDS = ("name", "siren", "vat_number", "address_line1", "address_line2", "postcode", "city", "country")
+REPORT_EVERY = 5000
+
+
+def normalised_name(name: str) -> str:
+    """A company name without accents, case, punctuation and legal form, to match "Bêta S.A.S." with "BETA SAS"."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
+    text = re.sub(r"[^a-z0-9]+", " ", text.replace(".", ""))
+    return " ".join(_LEGAL_FORMS.sub(" ", text).split())
+
+
+@dataclass
+class ClientStep:
+    """A file's client resolved against the dossier: an existing id, or None to create it."""
+
+    record: ClientRecord
+    client_id: int | None
+    account_code: str
+    name: str
+    terms_days: int
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class InvoiceStep:
+    record: InvoiceRecord
+    invoice_id: int | None
+    due_date: date
+    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
+
+
+@dataclass
+class PaymentStep:
+    record: PaymentRecord
+    payment_id: int | None
+
+
+@dataclass
+class AllocationStep:
+    """A settlement to add: from a payment (by its file key) or a credit note (by number) to an invoice."""
+
+    invoice_number: str
+    amount_cents: int
+    on_date: date
+    payment_key: str = ""
+    credit_note_number: str = ""
+
+
+@dataclass
+class ExistingInvoice:
+    id: int
+    client_id: int
+    source: str
+    external_key: str | None
+    kind: str
+    issue_date: date
+    due_date: date
+    amount_incl_cents: int
+    amount_excl_cents: int
+    settled_cents: int
+    has_original: bool
+
+
+@dataclass
+class Plan:
+    """Everything to write, and the preview rows that describe it."""
+
+    source: Source
+    clients: dict[str, ClientStep] = field(default_factory=dict)
+    invoices: list[InvoiceStep] = field(default_factory=list)
+    payments: list[PaymentStep] = field(default_factory=list)
+    allocations: list[AllocationStep] = field(default_factory=list)
+    created: list[PreviewRow] = field(default_factory=list)
+    updated: list[PreviewRow] = field(default_factory=list)
+    refused: list[PreviewRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    fatal: str = ""
+
+
+@dataclass
+class _Dossier:
+    """The parts of the dossier an import compares with, read once."""
+
+    company_siren: str
+    default_terms: int
+    clients: dict[int, Client]
+    by_code: dict[str, int]
+    by_siren: dict[str, int]
+    by_vat: dict[str, int]
+    by_name: dict[str, int]
+    invoices: dict[str, ExistingInvoice]
+    payments: dict[str, tuple[int, int, int]]  # external key → (id, client id, amount)
+    paid_by_payment: dict[int, int]  # payment id → allocated cents
+    allocated: dict[tuple[int, int], int]  # (payment id, invoice id) → cents
+    credit_used: dict[int, int]  # credit note id → allocated cents
+    credit_allocated: dict[tuple[int, int], int]  # (credit note id, invoice id) → cents
+
+
+def _read_dossier(session: Session, source: Source) -> _Dossier:
+    company = session.get(Company, 1)
+    clients = {client.id: client for client in session.scalars(select(Client))}
+    found = _Dossier(
+        company_siren=company.siren if company else "", default_terms=company.payment_terms_days if company else 30,
+        clients=clients, by_code={}, by_siren={}, by_vat={}, by_name={}, invoices={}, payments={},
+        paid_by_payment={}, allocated={}, credit_used={}, credit_allocated={})
+    for client in sorted(clients.values(), key=lambda c: c.id):
+        found.by_code.setdefault(client.account_code, client.id)
+        if client.siren:
+            found.by_siren.setdefault(client.siren, client.id)
+        if client.vat_number:
+            found.by_vat.setdefault(client.vat_number.upper(), client.id)
+        found.by_name.setdefault(normalised_name(client.name), client.id)
+    columns = (Invoice.number, Invoice.id, Invoice.client_id, Invoice.source, Invoice.external_key, Invoice.kind,
+               Invoice.issue_date, Invoice.due_date, Invoice.amount_incl_cents, Invoice.amount_excl_cents,
+               Invoice.settled_cents, Invoice.original_document_id.is_not(None))
+    for number, *rest in session.execute(select(*columns)):
+        found.invoices[number] = ExistingInvoice(*rest)
+    for pid, key, client_id, amount in session.execute(
+            select(Payment.id, Payment.external_key, Payment.client_id, Payment.amount_cents)
+            .where(Payment.source == source)):
+        found.payments[key or ""] = (pid, client_id, amount)
+    for payment_id, nid, invoice_id, cents in session.execute(
+            select(Allocation.payment_id, Allocation.credit_note_id, Allocation.invoice_id, Allocation.amount_cents)
+            .where(Allocation.kind != "write_off")):
+        if payment_id is not None:
+            pid = payment_id
+            found.paid_by_payment[pid] = found.paid_by_payment.get(pid, 0) + cents
+            found.allocated[(pid, invoice_id)] = found.allocated.get((pid, invoice_id), 0) + cents
+        elif nid is not None:
+            found.credit_used[nid] = found.credit_used.get(nid, 0) + cents
+            found.credit_allocated[(nid, invoice_id)] = found.credit_allocated.get((nid, invoice_id), 0) + cents
+    return found
+
+
+def make_plan(session: Session, parsed: ParsedFile, *, progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> Plan:
+    """Compare ``parsed`` with the dossier; reads only."""
+    plan = Plan(SOURCES[parsed.kind])
+    dossier = _read_dossier(session, plan.source)
+    if parsed.company_siren and dossier.company_siren and parsed.company_siren != dossier.company_siren:
+        plan.fatal = _("{file} is the FEC of SIREN {theirs}, but this dossier's company is SIREN {ours}: "
+                       "nothing imported.").format(file=parsed.file, theirs=parsed.company_siren,
+                                                   ours=dossier.company_siren)
+        return plan
+    _plan_clients(plan, dossier, parsed)
+    _Invoices(plan, dossier, progress, cancelled).run(parsed)
+    _Settlements(plan, dossier).run(parsed)
+    return plan
+
+
+def _plan_clients(plan: Plan, dossier: _Dossier, parsed: ParsedFile) -> None:
+    taken = set(dossier.by_code)
+    for record in parsed.clients:
+        if record.key in plan.clients:
+            continue
+        client_id = _match_client(dossier, record)
+        if client_id is None:
+            code = record.account_code or _make_code(record, taken)
+            taken.add(code)
+            terms = record.payment_terms_days if record.payment_terms_days is not None else dossier.default_terms
+            plan.clients[record.key] = ClientStep(record, None, code, record.name.strip()[:200] or code, terms)
+            plan.created.append(PreviewRow(RecordType.CLIENT, code, record.name, record.ref))
+            continue
+        client = dossier.clients[client_id]
+        terms = client.payment_terms_days if client.payment_terms_days is not None else (
+            record.payment_terms_days if record.payment_terms_days is not None else dossier.default_terms)
+        step = ClientStep(record, client_id, client.account_code, client.name, terms, _client_changes(client, record))
+        plan.clients[record.key] = step
+        if step.changes:
+            plan.updated.append(PreviewRow(RecordType.CLIENT, client.account_code, client.name, record.ref,
+                                           _describe_changes(step.changes)))
+        else:
+            plan.unchanged += 1
+
+
+def _match_client(dossier: _Dossier, record: ClientRecord) -> int | None:
+    """By account code, then SIREN, then VAT number, then normalised name."""
+    if record.account_code and record.account_code in dossier.by_code:
+        return dossier.by_code[record.account_code]
+    for value, index in ((record.siren, dossier.by_siren), (record.vat_number.upper(), dossier.by_vat)):
+        if value and value in index:
+            return index[value]
+    if record.account_code:
+        return None  # a coded client of the books is never merged into another by its name alone
+    name = normalised_name(record.name)
+    return dossier.by_name.get(name) if name else None
+
+
+def _client_changes(client: Client, record: ClientRecord) -> dict[str, tuple[str, str]]:
+    """Fields the file gives and the dossier lacks; a name or address is only filled in, never overwritten."""
+    changes: dict[str, tuple[str, str]] = {}
+    for name in _CLIENT_FIELDS:
+        new = str(getattr(record, name) or "").strip()
+        old = str(getattr(client, name) or "")
+        if new and not old:
+            changes[name] = (old, new)
+    return changes
+
+
+def _make_code(record: ClientRecord, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKD", record.name).encode("ascii", "ignore")
+                  .decode("ascii").upper())[:12] or "CLIENT"
+    code, counter = base, 1
+    while code in taken:
+        counter += 1
+        code = f"{base}{counter}"
+    return code
+
+
+def _describe_changes(changes: dict[str, tuple[object, object]] | dict[str, tuple[str, str]]) -> str:
+    parts = []
+    for name, (old, new) in changes.items():
+        parts.append(f"{name}: {_shown(name, old)} → {_shown(name, new)}")
+    return "; ".join(parts)
+
+
+def _shown(name: str, value: object) -> str:
+    if isinstance(value, int) and name.endswith("cents"):
+        return format_cents(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value) if value not in (None, "") else "—"
+
+
+class _Invoices:
+    """Invoices and credit notes: new, changed (amount, dates), unchanged, or refused with the reason."""
+
+    def __init__(self, plan: Plan, dossier: _Dossier, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.plan, self.dossier, self.progress, self.cancelled = plan, dossier, progress, cancelled
+        self.seen: set[str] = set()
+        self.from_terms = 0
+
+    def run(self, parsed: ParsedFile) -> None:
+        total = len(parsed.invoices)
+        for index, record in enumerate(parsed.invoices):
+            if index % REPORT_EVERY == 0:
+                check_cancel(self.cancelled)
+                if self.progress is not None:
+                    self.progress(index, total)
+            self.one(record)
+        if self.from_terms:
+            self.plan.notes.append(_("{count} due date(s) come from the payment terms (the file has none).").format(
+                count=self.from_terms))
+
+    def refuse(self, record: InvoiceRecord, reason: str) -> None:
+        kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
+        self.plan.refused.append(PreviewRow(kind, record.number, format_cents(record.amount_incl_cents),
+                                            record.ref, reason))
+
+    def one(self, record: InvoiceRecord) -> None:
+        client = self.plan.clients.get(record.client_key)
+        if record.number in self.seen:
+            self.refuse(record, _("Number {number} appears twice in the file.").format(number=record.number))
+            return
+        self.seen.add(record.number)
+        if client is None:
+            self.refuse(record, _("No client for this invoice."))
+            return
+        due = record.due_date
+        if due is None:
+            due = record.issue_date + timedelta(days=client.terms_days)
+            self.from_terms += 1
+        if due < record.issue_date:
+            self.refuse(record, _("The due date {due} is before the issue date {issue}.").format(
+                due=format_date(due), issue=format_date(record.issue_date)))
+            return
+        existing = self.dossier.invoices.get(record.number)
+        if existing is None:
+            self.create(record, client, due)
+        else:
+            self.compare(record, client, due, existing)
+
+    def create(self, record: InvoiceRecord, client: ClientStep, due: date) -> None:
+        self.plan.invoices.append(InvoiceStep(record, None, due))
+        kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
+        self.plan.created.append(PreviewRow(kind, record.number, _label(client.name, record.amount_incl_cents,
+                                                                        record.issue_date), record.ref))
+
+    def compare(self, record: InvoiceRecord, client: ClientStep, due: date, existing: ExistingInvoice) -> None:
+        ours = existing.source == self.plan.source.value and (existing.external_key or "") == record.key
+        wanted_kind = InvoiceKind.CREDIT_NOTE.value if record.is_credit_note else InvoiceKind.INVOICE.value
+        if (client.client_id is not None and existing.client_id != client.client_id) or existing.kind != wanted_kind:
+            self.refuse(record, _("Number {number} is already used by another client's invoice or credit note.")
+                        .format(number=record.number))
+            return
+        changes = self.changes(record, due, existing)
+        if not changes:
+            self.plan.unchanged += 1
+            return
+        if not ours:
+            self.refuse(record, _("Invoice {number} already exists (entered by hand or from another import) with "
+                                  "other figures: {changes}.").format(number=record.number,
+                                                                      changes=_describe_changes(changes)))
+            return
+        if "amount_incl_cents" in changes and record.amount_incl_cents < existing.settled_cents:
+            self.refuse(record, _("The new amount is less than what is already settled on invoice {number}.")
+                        .format(number=record.number))
+            return
+        self.plan.invoices.append(InvoiceStep(record, existing.id, due, changes))
+        kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
+        self.plan.updated.append(PreviewRow(kind, record.number, _label(client.name, record.amount_incl_cents,
+                                                                        record.issue_date), record.ref,
+                                            _describe_changes(changes)))
+
+    @staticmethod
+    def changes(record: InvoiceRecord, due: date, existing: ExistingInvoice) -> dict[str, tuple[object, object]]:
+        changes: dict[str, tuple[object, object]] = {}
+        excl = record.amount_excl_cents if record.amount_excl_cents is not None else existing.amount_excl_cents
+        for name, old, new in (("amount_incl_cents", existing.amount_incl_cents, record.amount_incl_cents),
+                               ("amount_excl_cents", existing.amount_excl_cents, min(excl, record.amount_incl_cents)),
+                               ("issue_date", existing.issue_date, record.issue_date)):
+            if old != new:
+                changes[name] = (old, new)
+        if record.due_date is not None and existing.due_date != due:
+            changes["due_date"] = (existing.due_date, due)
+        return changes
+
+
+def _label(name: str, cents: int, day: date) -> str:
+    return f"{name} — {format_cents(cents)} — {format_date(day)}"
+
+
+class _Settlements:
+    """Payments and the allocations the file gives (FEC lettrage, CSV "paid" columns), capped at what is open."""
+
+    def __init__(self, plan: Plan, dossier: _Dossier) -> None:
+        self.plan, self.dossier = plan, dossier
+        # What is open on each invoice number (the dossier's, and those about to be created), and their client.
+        self.open: dict[str, int] = {}
+        self.owner: dict[str, int | str] = {}
+        for number, existing in dossier.invoices.items():
+            if existing.kind == InvoiceKind.INVOICE.value:
+                self.open[number] = existing.amount_incl_cents - existing.settled_cents
+                self.owner[number] = existing.client_id
+        for step in plan.invoices:
+            record = step.record
+            if record.is_credit_note:
+                continue
+            if step.invoice_id is None:
+                self.open[record.number] = record.amount_incl_cents
+                self.owner[record.number] = self._client_ref(record.client_key)
+            else:
+                self.open[record.number] = record.amount_incl_cents - dossier.invoices[record.number].settled_cents
+        self.issued: dict[str, date] = {n: e.issue_date for n, e in dossier.invoices.items()}
+        self.issued.update({s.record.number: s.record.issue_date for s in plan.invoices})
+
+    def _client_ref(self, client_key: str) -> int | str:
+        step = self.plan.clients.get(client_key)
+        if step is None:
+            return ""
+        return step.client_id if step.client_id is not None else f"new:{client_key}"
+
+    def run(self, parsed: ParsedFile) -> None:
+        for payment in parsed.payments:
+            self.payment(payment)
+        for note in parsed.invoices:
+            if note.is_credit_note and note.allocations and note.client_key in self.plan.clients:
+                self.credit_note(note)
+
+    def payment(self, record: PaymentRecord) -> None:
+        if record.client_key not in self.plan.clients:
+            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key,
+                                                format_cents(record.amount_cents), record.ref,
+                                                _("No client for this payment.")))
+            return
+        client = self.plan.clients[record.client_key]
+        existing = self.dossier.payments.get(record.external_key)
+        if existing is not None and (existing[1] != client.client_id or existing[2] != record.amount_cents):
+            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key,
+                                                format_cents(record.amount_cents), record.ref,
+                                                _("This payment was imported before with another client or amount; "
+                                                  "correct it by hand.")))
+            return
+        payment_id = existing[0] if existing else None
+        used = self.dossier.paid_by_payment.get(payment_id, 0) if payment_id else 0
+        added = self.allocate(record.allocations, record.received_on, record.amount_cents - used, record.ref,
+                              client, payment_key=record.external_key,
+                              already=lambda invoice_id: self.dossier.allocated.get((payment_id or 0, invoice_id), 0))
+        label = _label(client.name, record.amount_cents, record.received_on)
+        if payment_id is None:
+            self.plan.payments.append(PaymentStep(record, None))
+            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, label, record.ref))
+        elif added:
+            self.plan.payments.append(PaymentStep(record, payment_id))
+            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, label, record.ref,
+                                                _("settles {numbers}").format(numbers=", ".join(added))))
+        else:
+            self.plan.unchanged += 1
+
+    def credit_note(self, record: InvoiceRecord) -> None:
+        client = self.plan.clients[record.client_key]
+        existing = self.dossier.invoices.get(record.number)
+        note_id = existing.id if existing is not None else 0
+        used = self.dossier.credit_used.get(note_id, 0)
+        added = self.allocate(record.allocations, record.issue_date, record.amount_incl_cents - used, record.ref,
+                              client, credit_note_number=record.number,
+                              already=lambda invoice_id: self.dossier.credit_allocated.get((note_id, invoice_id), 0))
+        if added and existing is not None and not any(s.record.number == record.number for s in self.plan.invoices):
+            self.plan.updated.append(PreviewRow(RecordType.CREDIT_NOTE, record.number, client.name, record.ref,
+                                                _("settles {numbers}").format(numbers=", ".join(added))))
+
+    def allocate(self, allocations: tuple[AllocationRecord, ...], on: date, available: int, ref: SourceRef,
+                 client: ClientStep, *, already: Callable[[int], int], payment_key: str = "",
+                 credit_note_number: str = "") -> list[str]:
+        """Add the allocations not yet in the dossier, within what the invoice and the payment still hold."""
+        added: list[str] = []
+        owner: int | str = client.client_id if client.client_id is not None else f"new:{client.record.key}"
+        for item in allocations:
+            number, wanted = item.invoice_number, item.amount_cents
+            existing = self.dossier.invoices.get(number)
+            done = already(existing.id) if existing is not None else 0
+            missing = wanted - done
+            if missing <= 0:
+                continue
+            if number not in self.open or self.owner.get(number) != owner:
+                self._refuse_allocation(ref, number, _("invoice {number} is not an open invoice of this client")
+                                        .format(number=number))
+                continue
+            amount = min(missing, self.open[number], available)
+            if amount <= 0:
+                continue
+            if amount < missing:
+                self.plan.notes.append(_("{ref}: {amount} of the {wanted} lettered to {number} allocated; the rest "
+                                         "exceeds what is open.").format(ref=ref, amount=format_cents(amount),
+                                                                         wanted=format_cents(missing), number=number))
+            self.open[number] -= amount
+            available -= amount
+            self.plan.allocations.append(AllocationStep(number, amount, max(on, self.issued.get(number, on)),
+                                                        payment_key, credit_note_number))
+            added.append(number)
+        return added
+
+    def _refuse_allocation(self, ref: SourceRef, number: str, reason: str) -> None:
+        self.plan.notes.append(_("{ref}: allocation to {number} left out: {reason}.").format(
+            ref=ref, number=number, reason=reason))

@@ -1,0 +1,251 @@
+"""Writes an import plan in the caller's transaction with set-based inserts, and notes it in each client's history."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.kinds import ActionKind, InvoiceKind, PaymentMethod
+from app.domain.records import SettlementKind
+from app.i18n import _
+from app.io.import_records import Cancelled, Progress, check_cancel
+from app.models import Action, Allocation, Client, Contact, Invoice, Payment, action_invoices
+from app.services.entries import check_document, store_document
+from app.services.import_plan import ClientStep, InvoiceStep, Plan
+from app.services.workspace import Workspace
+
+CHUNK = 900  # bound parameters per IN (...) list stay under SQLite's limit
+REPORT_EVERY = 20_000
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class PlanWriter:
+    """One import's writes, in order: clients, invoices, payments, allocations, history notes."""
+
+    def __init__(self, ws: Workspace, session: Session, plan: Plan, file: str, *,
+                 progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.ws, self.session, self.plan, self.file = ws, session, plan, file
+        self.progress, self.cancelled = progress, cancelled
+        self.client_ids: dict[str, int] = {}
+        self.invoice_ids: dict[str, int] = {}
+        self.payment_ids: dict[str, int] = {}
+        self.touched: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.updated_invoices: dict[int, list[int]] = defaultdict(list)
+        self.done = 0
+        self.total = len(plan.invoices) + len(plan.payments) + len(plan.allocations) + len(plan.clients)
+
+    def tick(self, count: int) -> None:
+        check_cancel(self.cancelled)
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def write(self) -> tuple[int, ...]:
+        self.clients()
+        self.invoices()
+        self.payments()
+        self.allocations()
+        self.history()
+        return tuple(sorted(self.touched))
+
+    # Clients --------------------------------------------------------------------------------------------------
+
+    def clients(self) -> None:
+        new = [step for step in self.plan.clients.values() if step.client_id is None]
+        now = datetime.combine(self.ws.clock(), datetime.min.time())
+        if new:
+            self.session.execute(insert(Client), [_client_row(step, now) for step in new])
+            codes = [step.account_code for step in new]
+            found = dict(self._select_in(select(Client.account_code, Client.id), Client.account_code, codes))
+            for step in new:
+                self.client_ids[step.record.key] = found[step.account_code]
+                self.touched[found[step.account_code]]["clients"].append(step.account_code)
+            contacts = [{"client_id": found[s.account_code], "name": s.name[:120], "email": s.record.email[:200],
+                         "phone": s.record.phone[:40], "is_billing": True, "role": ""}
+                        for s in new if s.record.email or s.record.phone]
+            if contacts:
+                self.session.execute(insert(Contact), contacts)
+        for step in self.plan.clients.values():
+            if step.client_id is None:
+                continue
+            self.client_ids[step.record.key] = step.client_id
+            if step.changes:
+                self.session.execute(update(Client).where(Client.id == step.client_id).values(
+                    {name: new for name, (_old, new) in step.changes.items()}))
+                self.touched[step.client_id]["client_changes"].append(
+                    ", ".join(f"{name}: {new}" for name, (_old, new) in step.changes.items()))
+        self.tick(len(self.plan.clients))
+
+    def _select_in(self, statement: Any, column: Any, values: Sequence[Any]) -> list[Any]:
+        rows: list[Any] = []
+        for chunk in _chunks(values):
+            rows.extend(self.session.execute(statement.where(column.in_(chunk))).all())
+        return rows
+
+    # Invoices -------------------------------------------------------------------------------------------------
+
+    def invoices(self) -> None:
+        new = [step for step in self.plan.invoices if step.invoice_id is None]
+        rows = [self._invoice_row(step) for step in new]
+        for chunk in _chunks(rows, REPORT_EVERY):
+            self.session.execute(insert(Invoice), list(chunk))
+            self.tick(len(chunk))
+        numbers = [step.record.number for step in new]
+        self.invoice_ids.update(self._select_in(select(Invoice.number, Invoice.id), Invoice.number, numbers))
+        for step in new:
+            client_id = self.client_ids[step.record.client_key]
+            what = "credit_notes" if step.record.is_credit_note else "invoices"
+            self.touched[client_id][what].append(step.record.number)
+        changed = [step for step in self.plan.invoices if step.invoice_id is not None]
+        if changed:
+            self._update_invoices(changed)
+            self.tick(len(changed))
+        self._store_originals([step for step in self.plan.invoices if step.record.original])
+
+    def _invoice_row(self, step: InvoiceStep) -> dict[str, Any]:
+        record = step.record
+        excl = record.amount_excl_cents if record.amount_excl_cents is not None else record.amount_incl_cents
+        return {"number": record.number[:60], "client_id": self.client_ids[record.client_key],
+                "kind": InvoiceKind.CREDIT_NOTE if record.is_credit_note else InvoiceKind.INVOICE,
+                "issue_date": record.issue_date, "due_date": step.due_date,
+                "amount_incl_cents": record.amount_incl_cents,
+                "amount_excl_cents": max(0, min(excl, record.amount_incl_cents)), "currency": record.currency[:3],
+                "source": self.plan.source, "external_key": record.key[:120], "no_reminder": False,
+                "notes": record.payment_reference and _("Payment reference: {ref}").format(
+                    ref=record.payment_reference)}
+
+    def _update_invoices(self, changed: list[InvoiceStep]) -> None:
+        for step in changed:
+            assert step.invoice_id is not None
+            values = {name: new for name, (_old, new) in step.changes.items()}
+            self.session.execute(update(Invoice).where(Invoice.id == step.invoice_id).values(values))
+            client_id = self.client_ids[step.record.client_key]
+            self.updated_invoices[client_id].append(step.invoice_id)
+            self.touched[client_id]["updated"].append(step.record.number + " (" + ", ".join(
+                f"{name}: {old} → {new}" for name, (old, new) in step.changes.items()) + ")")
+
+    def _store_originals(self, steps: list[InvoiceStep]) -> None:
+        """Factur-X PDFs and XML kept in the dossier with their SHA-256, linked as the invoice's original."""
+        for step in steps:
+            record = step.record
+            content = record.original or b""
+            invoice_id = step.invoice_id or self.invoice_ids[record.number]
+            has = step.invoice_id is not None and self.session.scalar(
+                select(Invoice.original_document_id).where(Invoice.id == invoice_id)) is not None
+            if has or check_document(record.original_filename, content):
+                continue
+            document = store_document(self.ws, self.session, record.original_filename, content)
+            self.session.execute(update(Invoice).where(Invoice.id == invoice_id).values(
+                original_document_id=document.id))
+
+    # Payments and allocations ---------------------------------------------------------------------------------
+
+    def payments(self) -> None:
+        new = [step.record for step in self.plan.payments if step.payment_id is None]
+        rows = [{"client_id": self.client_ids[r.client_key], "received_on": r.received_on,
+                 "amount_cents": r.amount_cents, "currency": "EUR", "method": _method(r.method),
+                 "bank_reference": r.bank_reference[:120], "source": self.plan.source,
+                 "external_key": r.external_key[:120], "notes": ""} for r in new]
+        for chunk in _chunks(rows, REPORT_EVERY):
+            self.session.execute(insert(Payment), list(chunk))
+            self.tick(len(chunk))
+        keys = [r.external_key for r in new]
+        self.payment_ids.update(self._select_in(
+            select(Payment.external_key, Payment.id).where(Payment.source == self.plan.source),
+            Payment.external_key, keys))
+        for step in self.plan.payments:
+            if step.payment_id is not None:
+                self.payment_ids[step.record.external_key] = step.payment_id
+            self.touched[self.client_ids[step.record.client_key]]["payments"].append(step.record.external_key)
+
+    def allocations(self) -> None:
+        missing = [a.invoice_number for a in self.plan.allocations if a.invoice_number not in self.invoice_ids]
+        missing += [a.credit_note_number for a in self.plan.allocations
+                    if a.credit_note_number and a.credit_note_number not in self.invoice_ids]
+        if missing:
+            self.invoice_ids.update(self._select_in(select(Invoice.number, Invoice.id), Invoice.number,
+                                                    sorted(set(missing))))
+        rows = []
+        for step in self.plan.allocations:
+            rows.append({"invoice_id": self.invoice_ids[step.invoice_number], "amount_cents": step.amount_cents,
+                         "on_date": step.on_date, "reason": "",
+                         "kind": SettlementKind.PAYMENT if step.payment_key else SettlementKind.CREDIT_NOTE,
+                         "payment_id": self.payment_ids[step.payment_key] if step.payment_key else None,
+                         "credit_note_id": self.invoice_ids[step.credit_note_number] if step.credit_note_number
+                         else None})
+        for chunk in _chunks(rows, REPORT_EVERY):
+            self.session.execute(insert(Allocation), list(chunk))
+            self.tick(len(chunk))
+
+    # History --------------------------------------------------------------------------------------------------
+
+    def history(self) -> None:
+        """One note per client whose records the import created or changed, linked to the invoices it updated."""
+        today = self.ws.clock()
+        recorded = datetime.now().replace(microsecond=0)
+        rows = [{"client_id": client_id, "kind": ActionKind.NOTE, "occurred_on": today, "recorded_at": recorded,
+                 "summary": _summary(self.file, what)[:300], "recorded_by": "",
+                 "details": json.dumps({"import": self.file, "source": self.plan.source.value,
+                                        **{key: values for key, values in what.items()}},
+                                       ensure_ascii=False, sort_keys=True)}
+                for client_id, what in sorted(self.touched.items())]
+        if not rows:
+            return
+        ids = self.session.execute(insert(Action).returning(Action.id, Action.client_id, sort_by_parameter_order=True),
+                                   rows).all()
+        links = [{"action_id": action_id, "invoice_id": invoice_id} for action_id, client_id in ids
+                 for invoice_id in sorted(set(self.updated_invoices.get(client_id, ())))]
+        if links:
+            self.session.execute(insert(action_invoices), links)
+
+
+def _client_row(step: ClientStep, now: datetime) -> dict[str, Any]:
+    record = step.record
+    return {"account_code": step.account_code[:40], "name": step.name, "siren": record.siren[:9],
+            "vat_number": record.vat_number[:20], "address_line1": record.address_line1[:200],
+            "address_line2": record.address_line2[:200], "postcode": record.postcode[:12], "city": record.city[:100],
+            "country": (record.country or "FR")[:2].upper(), "payment_terms_days": record.payment_terms_days,
+            "created_at": now, "notes": "", "do_not_remind_reason": "", "do_not_remind": False,
+            "is_consumer": False}
+
+
+def _method(value: str) -> PaymentMethod:
+    try:
+        return PaymentMethod(value)
+    except ValueError:
+        return PaymentMethod.TRANSFER
+
+
+_WHAT = {"clients": "client created", "invoices": "{n} invoice(s) created", "credit_notes": "{n} credit note(s)",
+         "payments": "{n} payment(s)", "updated": "{n} updated", "client_changes": "client details completed"}
+
+
+def _summary(file: str, what: dict[str, list[str]]) -> str:
+    parts = []
+    if what.get("invoices"):
+        parts.append(_("{count} invoice(s) created").format(count=len(what["invoices"])))
+    if what.get("credit_notes"):
+        parts.append(_("{count} credit note(s) created").format(count=len(what["credit_notes"])))
+    if what.get("updated"):
+        parts.append(_("updated: {numbers}").format(numbers="; ".join(what["updated"])))
+    if what.get("payments"):
+        parts.append(_("{count} payment(s) recorded or lettered").format(count=len(what["payments"])))
+    if what.get("client_changes"):
+        parts.append(_("client details completed ({fields})").format(fields="; ".join(what["client_changes"])))
+    if what.get("clients") and not parts:
+        parts.append(_("client created"))
+    return _("Import of {file}: {what}").format(file=file, what=", ".join(parts))
+
+
+def dates_of(values: Iterable[date]) -> list[str]:
+    return [value.isoformat() for value in values]
