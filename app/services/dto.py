@@ -98,6 +98,7 @@ class ClientInput:
     language: Language = Language.FR
     is_consumer: bool = False
     segment_code: str | None = None
+    ladder_id: int | None = None  # the client's own ladder; None: its segment's, else the dossier default
     credit_limit_cents: int | None = None
     payment_terms_days: int | None = None
     do_not_remind: bool = False

@@ -21,6 +21,7 @@ from app.models import (
     Contact,
     Dispute,
     Invoice,
+    Ladder,
     Payment,
     PaymentPlan,
     Promise,
@@ -56,6 +57,12 @@ class ClientChoice:
 class SegmentChoice:
     code: str
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class LadderChoice:
+    id: int
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +205,12 @@ def segment_choices(ws: Workspace) -> list[SegmentChoice]:
             select(Segment.code, Segment.label).order_by(Segment.label))]
 
 
+def ladder_choices(ws: Workspace) -> list[LadderChoice]:
+    """The dossier's ladders by name, for a client's own ladder."""
+    with ws.dossier.reading() as session:
+        return [LadderChoice(*row) for row in session.execute(select(Ladder.id, Ladder.name).order_by(Ladder.name))]
+
+
 def client_detail(ws: Workspace, client_id: int) -> ClientDetail:
     """A client's fields and contacts, to fill its edit form."""
     with ws.dossier.reading() as session:
@@ -208,7 +221,7 @@ def client_detail(ws: Workspace, client_id: int) -> ClientDetail:
             account_code=client.account_code, name=client.name, siren=client.siren, vat_number=client.vat_number,
             address_line1=client.address_line1, address_line2=client.address_line2, postcode=client.postcode,
             city=client.city, country=client.country, language=Language(client.language),
-            is_consumer=client.is_consumer, segment_code=client.segment_code,
+            is_consumer=client.is_consumer, segment_code=client.segment_code, ladder_id=client.ladder_id,
             credit_limit_cents=client.credit_limit_cents, payment_terms_days=client.payment_terms_days,
             do_not_remind=client.do_not_remind, do_not_remind_reason=client.do_not_remind_reason,
             notes=client.notes)

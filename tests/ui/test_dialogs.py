@@ -351,3 +351,20 @@ def test_invoice_due_date_follows_the_client_terms(qtbot: QtBot, book: Ledger, f
     assert dialog.due.date().toPython() == date(2026, 12, 15)
     dialog.client_combo.select(_alpha(fresh))  # no terms of its own: the dossier's 30 days
     assert dialog.due.date().toPython() == date(2026, 11, 30)
+
+
+def test_a_client_gets_its_own_ladder_and_the_form_shows_it_again(qtbot: QtBot, book: Ledger, fresh: Workspace,
+                                                                   runner: SyncRunner) -> None:
+    client_id = _alpha(fresh)
+    dialog = _show(qtbot, ClientDialog(fresh, runner, TODAY, client_id=client_id))
+    assert isinstance(dialog, ClientDialog)
+    assert dialog.ladder.currentData() is None  # by default, the segment's ladder
+    at_risk = dialog.ladder.findText("À risque")
+    assert at_risk > 0
+    dialog.ladder.setCurrentIndex(at_risk)
+    dialog.submit()
+    chosen = entries.client_detail(fresh, client_id).data.ladder_id
+    assert chosen == dialog.ladder.itemData(at_risk)
+    again = _show(qtbot, ClientDialog(fresh, runner, TODAY, client_id=client_id))
+    assert isinstance(again, ClientDialog)
+    assert again.ladder.currentText() == "À risque"

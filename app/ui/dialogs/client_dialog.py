@@ -33,7 +33,7 @@ from app.i18n import N_, _
 from app.services import entries
 from app.services.clients import check_contact
 from app.services.dto import ClientInput, ContactInput, Problem
-from app.services.entries import ClientDetail, ContactEdit, SegmentChoice
+from app.services.entries import ClientDetail, ContactEdit, LadderChoice, SegmentChoice
 from app.services.workspace import Workspace
 from app.ui.dialogs.form import EntryDialog, cents_text, error_label, read_cents, show_message
 from app.ui.tasks import Runner
@@ -108,6 +108,9 @@ class ClientDialog(EntryDialog):
         self.language = QComboBox()
         self.consumer = QCheckBox(_("Consumer (not a business)"))
         self.segment = QComboBox()
+        self.ladder = QComboBox()
+        self._ladder_id: int | None = None
+        self._ladders_loaded = False
         self.credit_limit = QLineEdit()
         self.terms = QSpinBox()
         self.do_not_remind = QCheckBox(_("Do not remind this client"))
@@ -118,6 +121,7 @@ class ClientDialog(EntryDialog):
         self.edit_contact_intent: Callable[[ContactEdit | None], ContactEdit | None] = self._ask_contact
         self._build()
         runner.submit(lambda: entries.segment_choices(workspace), self._fill_segments, context=self)
+        runner.submit(lambda: entries.ladder_choices(workspace), self._fill_ladders, context=self)
         if client_id is not None:
             runner.submit(lambda: entries.client_detail(workspace, client_id), self._load, context=self)
 
@@ -165,6 +169,10 @@ class ClientDialog(EntryDialog):
         form.addRow("", self.consumer)
         self.segment.addItem(_("(none)"), None)
         form.addRow(_("Segment"), self.segment)
+        self.ladder.addItem(_("the segment's ladder"), None)
+        self.ladder.setToolTip(_("A ladder for this client only; otherwise its segment's, else the dossier's "
+                                 "default"))
+        form.addRow(_("Reminder ladder"), self.ladder)
         self.credit_limit.setPlaceholderText(_("none"))
         self.credit_limit.setMaximumWidth(160)
         self.credit_limit.textEdited.connect(self.touched("credit_limit_cents"))
@@ -258,6 +266,12 @@ class ClientDialog(EntryDialog):
         if wanted is not None:
             self.segment.setCurrentIndex(max(0, self.segment.findData(wanted)))
 
+    def _fill_ladders(self, ladders: list[LadderChoice]) -> None:
+        for ladder in ladders:
+            self.ladder.addItem(ladder.name, ladder.id)
+        self._ladders_loaded = True
+        self.ladder.setCurrentIndex(max(0, self.ladder.findData(self._ladder_id)))
+
     def _load(self, detail: ClientDetail) -> None:
         data = detail.data
         for name, edit in self.edits.items():
@@ -269,6 +283,8 @@ class ClientDialog(EntryDialog):
             self.segment.addItem(data.segment_code, data.segment_code)
             index = self.segment.count() - 1
         self.segment.setCurrentIndex(max(0, index))
+        self._ladder_id = data.ladder_id
+        self.ladder.setCurrentIndex(max(0, self.ladder.findData(data.ladder_id)))
         self.credit_limit.setText("" if data.credit_limit_cents is None else cents_text(data.credit_limit_cents))
         self.terms.setValue(-1 if data.payment_terms_days is None else data.payment_terms_days)
         self.do_not_remind.setChecked(data.do_not_remind)
@@ -286,6 +302,8 @@ class ClientDialog(EntryDialog):
         return ClientInput(
             **values, language=Language(self.language.currentData()), is_consumer=self.consumer.isChecked(),
             segment_code=self.segment.currentData(),
+            # Until the ladder names arrive the combo cannot show the client's ladder: keep it meanwhile.
+            ladder_id=self.ladder.currentData() if self._ladders_loaded else self._ladder_id,
             credit_limit_cents=read_cents(limit_text) if limit_text else None,
             payment_terms_days=None if terms < 0 else terms, do_not_remind=self.do_not_remind.isChecked(),
             do_not_remind_reason=self.reason.text().strip() if self.do_not_remind.isChecked() else "",
