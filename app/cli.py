@@ -25,11 +25,12 @@ from app.i18n import N_, _
 from app.io.tables import aging_amounts, aging_header
 from app.services import demo, exports, next_steps, reports
 from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
+from app.services.import_dto import ImportPreview
 from app.services.reasons_text import describe, kind_label
 from app.services.todo_dto import Reason, Suggestion, TodoList
 from app.services.workspace import Workspace, backup_dossier, check_dossier, open_workspace
 
-COMMANDS = ("demo", "aging", "kpi", "next-steps", "check", "backup", "export", "letter")
+COMMANDS = ("demo", "aging", "kpi", "next-steps", "check", "backup", "export", "letter", "import")
 
 
 def parse_date(text: str) -> date:
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help=_("the file to write"))
     export.add_argument("--as-of", type=parse_date, default=None)
     _letter_parser(commands)
+    _import_parser(commands)
     return parser
 
 
@@ -82,6 +84,18 @@ def _letter_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     letter.add_argument("--as-of", type=parse_date, default=None)
     letter.add_argument("--deadline-days", type=int, default=None, help=_("payment deadline of a formal notice"))
     letter.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.io.import_records import ImportKind
+
+    command = commands.add_parser("import", help=_("import a CSV, XLSX, FEC, Factur-X, CII, UBL or bank statement "
+                                                   "file (preview, then apply)"))
+    command.add_argument("path", type=Path)
+    command.add_argument("file", type=Path)
+    command.add_argument("--kind", choices=[kind.value for kind in ImportKind], default=None,
+                         help=_("the file's format (default: detected from its content)"))
+    command.add_argument("--dry-run", action="store_true", help=_("show the preview only; change nothing"))
 
 
 def main(argv: Sequence[str], out: Callable[[str], object] = print) -> int:
@@ -107,6 +121,8 @@ def _run(args: argparse.Namespace, out: Callable[[str], object]) -> int:
         out(_("Integrity: OK") if not report.problems else _("Integrity: {count} problem(s)").format(
             count=len(report.problems)))
         return 0 if report.ok else 1
+    if args.command == "import":
+        return _run_import(args, out)
     if args.command == "backup":
         out(_("Backup written to {path}").format(path=backup_dossier(args.path)))
         return 0
@@ -257,3 +273,47 @@ def _table(header: list[str], rows: list[list[str]], numeric_from: int) -> str:
         return "  ".join(cell.rjust(width) if index >= numeric_from else cell.ljust(width)
                          for index, (cell, width) in enumerate(zip(cells, widths, strict=True))).rstrip()
     return "\n".join([line(header), "  ".join("-" * width for width in widths), *map(line, rows)])
+
+
+def _run_import(args: argparse.Namespace, out: Callable[[str], object]) -> int:
+    """Preview the file, print it, and apply it unless --dry-run (bank statements: proposals only)."""
+    from app.io.import_records import ImportKind
+    from app.services import imports
+
+    kind = ImportKind(args.kind) if args.kind else imports.detect_file_kind(args.file)
+    if imports.is_bank_kind(kind) and imports.handler_for(kind) is None:
+        out(_("{file} is a bank statement ({kind}): use the app (File > Import…) to match it to invoices.").format(
+            file=args.file.name, kind=kind.value))
+        return 0
+    ws = open_workspace(args.path, read_only=args.dry_run)
+    try:
+        preview = imports.preview_import(ws, args.file, kind)
+        out(_render_preview(preview))
+        if preview.fatal:
+            return 1
+        if imports.is_bank_kind(preview.kind) and not imports.can_apply(preview.kind):
+            out(_("Bank statements are reconciled in the app: use File > Import… to confirm the matches."))
+            return 0
+        if args.dry_run or not preview.has_changes:
+            out(_("Nothing written (dry run).") if args.dry_run else _("Nothing to change."))
+            return 0
+        result = imports.apply_import(ws, preview)
+        out(_("Imported: {created} created, {updated} updated, {matched} matched; backup {backup}").format(
+            created=result.created, updated=result.updated, matched=result.matched, backup=result.backup))
+    finally:
+        ws.close()
+    return 0
+
+
+def _render_preview(preview: ImportPreview) -> str:
+    counts = preview.counts()
+    lines = [_("{file} ({kind}): {created} to create, {updated} to update, {matched} matched, {unchanged} unchanged, "
+               "{refused} refused").format(file=preview.path.name, kind=preview.kind.value, **counts)]
+    if preview.fatal:
+        lines.append(_("Refused: {reason}").format(reason=preview.fatal))
+    lines += [f"  + {row.key}  {row.label}" for row in preview.created]
+    lines += [f"  ~ {row.key}  {row.label}  {row.detail}" for row in preview.updated]
+    lines += [f"  = {row.key}  {row.label}  {row.detail}" for row in preview.matched]
+    lines += [f"  ! {row.ref or preview.path.name}: {row.detail}" for row in preview.refused]
+    lines += [f"  * {note}" for note in preview.notes]
+    return "\n".join(lines)

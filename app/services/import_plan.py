@@ -298,7 +298,6 @@ class _Invoices:
         due = record.due_date
         if due is None:
             due = record.issue_date + timedelta(days=client.terms_days)
-            self.from_terms += 1
         if due < record.issue_date:
             self.refuse(record, _("The due date {due} is before the issue date {issue}.").format(
                 due=format_date(due), issue=format_date(record.issue_date)))
@@ -310,6 +309,7 @@ class _Invoices:
             self.compare(record, client, due, existing)
 
     def create(self, record: InvoiceRecord, client: ClientStep, due: date) -> None:
+        self.from_terms += record.due_date is None
         self.plan.invoices.append(InvoiceStep(record, None, due))
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
         self.plan.created.append(PreviewRow(kind, record.number, _label(client.name, record.amount_incl_cents,
@@ -350,7 +350,8 @@ class _Invoices:
                                ("issue_date", existing.issue_date, record.issue_date)):
             if old != new:
                 changes[name] = (old, new)
-        if record.due_date is not None and existing.due_date != due:
+        # A due date the file gives is taken; one from the terms moves only when the issue date moved.
+        if existing.due_date != due and (record.due_date is not None or "issue_date" in changes):
             changes["due_date"] = (existing.due_date, due)
         return changes
 

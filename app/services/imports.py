@@ -63,16 +63,22 @@ class Handler:
     parse: ParseFn
     preview: PreviewFn
     apply: ApplyFn
+    confirm_in_app: bool = False
 
 
 _HANDLERS: dict[ImportKind, Handler] = {}
 _plugins_loaded: list[bool] = []
 
 
-def register_handler(kinds: Iterable[ImportKind], *, parse: ParseFn, preview: PreviewFn, apply: ApplyFn) -> None:
-    """Route ``kinds`` to these functions (a later registration replaces an earlier one)."""
-    for kind in kinds:
-        _HANDLERS[ImportKind(kind)] = Handler(parse, preview, apply)
+def register_handler(kinds: Iterable[ImportKind], *, parse: ParseFn, preview: PreviewFn, apply: ApplyFn,
+                     confirm_in_app: bool | None = None) -> None:
+    """Route ``kinds`` to these functions (a later registration replaces an earlier one).
+
+    ``confirm_in_app`` (default: True for bank kinds) keeps the CLI from applying a preview nobody confirmed.
+    """
+    for kind in map(ImportKind, kinds):
+        confirm = kind in BANK_KINDS if confirm_in_app is None else confirm_in_app
+        _HANDLERS[kind] = Handler(parse, preview, apply, confirm)
 
 
 def handler_for(kind: ImportKind) -> Handler | None:
@@ -91,6 +97,16 @@ def handler_for(kind: ImportKind) -> Handler | None:
 
 def is_bank_kind(kind: ImportKind) -> bool:
     return kind in BANK_KINDS
+
+
+def can_apply(kind: ImportKind) -> bool:
+    """Whether ``apply_import`` may run on a preview of ``kind`` without a user confirming matches first.
+
+    A bank handler says so with ``register_handler(..., confirm_in_app=True)`` (the default for bank kinds):
+    its matches are confirmed in the reconciliation view, so the CLI only prints them.
+    """
+    handler = handler_for(kind)
+    return handler is not None and not handler.confirm_in_app
 
 
 def read_file(path: Path) -> bytes:
