@@ -32,7 +32,7 @@ WINDOW_TOP = 50 * mm
 WINDOW_WIDTH = 85 * mm
 WINDOW_HEIGHT = 40 * mm
 LETTERHEAD_HEIGHT = 82 * mm  # from the top margin to where the text starts (97 mm from the top)
-LOGO_MAX = (48 * mm, 20 * mm)
+LOGO_MAX = (48 * mm, 16 * mm)
 EPC_NAME_MAX = 70
 EPC_TEXT_MAX = 140
 
@@ -146,8 +146,10 @@ class LetterheadFlowable(Flowable):  # type: ignore[misc]
                 width, height = (float(side) for side in image.getSize())
                 scale = min(LOGO_MAX[0] / width, LOGO_MAX[1] / height)
                 canvas.drawImage(image, LEFT, top - height * scale, width * scale, height * scale, mask="auto")
-                return float(top - height * scale - 4 * mm)
-            except Exception:  # an unreadable logo must not stop the letter: the name is printed instead
+                canvas.setFont(head.fonts.bold, 10.5)
+                canvas.drawString(LEFT, top - height * scale - 4 * mm - 8, self._text(head.creditor.name))
+                return float(top - height * scale - 4 * mm - 12)
+            except Exception:  # an unreadable logo must not stop the letter: the name alone is printed
                 pass
         canvas.setFont(head.fonts.bold, 13)
         canvas.drawString(LEFT, top - 12, self._text(head.creditor.name))
@@ -232,3 +234,38 @@ class QrFlowable(Flowable):  # type: ignore[misc]
                 path.rect((start + self.border) * module, y, (column - start) * module, module)
         canvas.setFillColorRGB(0, 0, 0)
         canvas.drawPath(path, stroke=0, fill=1)
+
+
+class TextLines(Flowable):  # type: ignore[misc]
+    """Left-aligned lines of one font (a list, a note): wrapped once with simpleSplit, split between any two lines.
+
+    Much cheaper than a Paragraph for list-like text, which a letter to a long-standing debtor has plenty of.
+    """
+
+    def __init__(self, lines: list[str], font: str, size: float, leading: float, width: float = FRAME_WIDTH,
+                 space_after: float = 0.0) -> None:
+        super().__init__()
+        self.lines = [part for line in lines for part in (simpleSplit(line, font, size, width) or [""])]
+        self.font, self.size, self.leading, self.width = font, size, leading, width
+        self.spaceAfter = space_after
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, len(self.lines) * self.leading
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        fits = int(available_height // self.leading)
+        if fits <= 0 or fits >= len(self.lines):
+            return []
+        return [self._part(self.lines[:fits]), self._part(self.lines[fits:])]
+
+    def _part(self, lines: list[str]) -> TextLines:
+        part = TextLines([], self.font, self.size, self.leading, self.width, self.spaceAfter)
+        part.lines = lines
+        return part
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(self.font, self.size)
+        top = len(self.lines) * self.leading
+        for index, line in enumerate(self.lines):
+            canvas.drawString(0, top - (index + 1) * self.leading + (self.leading - self.size) / 2 + 1.5, line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -13,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -43,6 +45,7 @@ from app.letters.layout import (
     Letterhead,
     LetterheadFlowable,
     QrFlowable,
+    TextLines,
     clean,
     epc_matrix,
     epc_payload_ok,
@@ -54,6 +57,7 @@ ROW_SHADE = colors.Color(0.96, 0.97, 0.98)
 RULE = colors.Color(0.55, 0.55, 0.6)
 INVOICE_WIDTHS = (36 * mm, 21 * mm, 21 * mm, 26 * mm, 23 * mm, 26 * mm, 17 * mm)  # 170 mm
 Progress = Callable[[int, int], object]
+ROW_HEIGHT = 14.6  # 8.5 pt text, its 10.2 pt leading and 2.2 pt of padding above and below
 
 
 class LetterError(ValueError):
@@ -128,10 +132,16 @@ class _Story:
     def table(self, rows: list[list[Any]], widths: Sequence[float], numeric: Sequence[int], *, totals: int = 0,
               extra: Sequence[tuple[Any, ...]] = ()) -> Table:
         """A table whose header row repeats on every page it spans; amounts right-aligned; totals in bold."""
-        header = [Paragraph(escape(self.text(str(cell))), self.styles["th_right" if i in numeric else "th"])
-                  for i, cell in enumerate(rows[0])]
-        table = Table([header, *rows[1:]], colWidths=list(widths), repeatRows=1)
+        # Header cells as plain text, wrapped here once (a Paragraph per cell is wrapped on every page break).
+        header = ["\n".join(simpleSplit(self.text(str(cell)), self.fonts.bold, 8, width - 6) or [""])
+                  for cell, width in zip(rows[0], widths, strict=True)]
+        # Heights given: every body cell is one line of plain text, so ReportLab need not measure each cell.
+        heights = [max(text.count("\n") + 1 for text in header) * 9.6 + 4.4] + [
+            None if any(not isinstance(cell, str) for cell in row) else ROW_HEIGHT for row in rows[1:]]
+        table = Table([header, *rows[1:]], colWidths=list(widths), rowHeights=heights, repeatRows=1)
         commands: list[tuple[Any, ...]] = [
+            ("FONT", (0, 0), (-1, 0), self.fonts.bold, 8, 9.6),
+            ("ALIGN", (0, 0), (-1, 0), "LEFT"),
             ("FONT", (0, 1), (-1, -1), self.fonts.regular, 8.5),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_SHADE),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -142,7 +152,7 @@ class _Story:
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
             ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
         ]
-        commands += [("ALIGN", (column, 1), (column, -1), "RIGHT") for column in numeric]
+        commands += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in numeric]
         body_end = -1 - totals
         if len(rows) - totals > 2:
             commands.append(("ROWBACKGROUNDS", (0, 1), (-1, body_end), [colors.white, ROW_SHADE]))
@@ -159,7 +169,10 @@ class _Story:
         city = creditor.city
         dated = words["place_date"].format(city=city, date=self._long(data.as_of)) if city else \
             words["date_only"].format(date=self._long(data.as_of))
-        head = Letterhead(self.key, creditor, data.debtor, identity_lines(creditor, self.lang),
+        debtor = data.debtor
+        if debtor.contact_name:
+            debtor = replace(debtor, contact_name=words["attention"].format(name=debtor.contact_name))
+        head = Letterhead(self.key, creditor, debtor, identity_lines(creditor, self.lang),
                           (dated, words["client_ref"].format(code=data.debtor.code)),
                           words["lrar"] if registered else "",
                           Footer(footer_identity(creditor, self.lang), words["page"]), self.fonts)
@@ -223,11 +236,12 @@ class _Story:
         data = self.data
         if not data.reminders:
             return
-        items = [f"• {action_label(item.kind, self.lang)} — {self._long(item.on)}"
-                 + (f" — {item.summary}" if item.summary else "") for item in data.reminders]
-        block: list[Flowable] = [_p(self.words["previous_title"], self.styles["heading"], self.fonts)]
-        block += [_p(item, self.styles["small"], self.fonts) for item in items]
-        self.flow.append(KeepTogether(block))
+        # One line per mailing: several invoices reminded the same day by the same means are one letter.
+        mailings = dict.fromkeys((item.on, item.kind) for item in data.reminders)
+        items = [f"• {action_label(kind, self.lang)} — {self._long(on)}" for on, kind in mailings]
+        self.flow.append(CondPageBreak(25 * mm))
+        self.para(self.words["previous_title"], "heading")
+        self.flow.append(TextLines([self.text(item) for item in items], self.fonts.regular, 8.5, 11, space_after=4))
 
     def payment_block(self, cents: int) -> None:
         data, words = self.data, self.words
@@ -254,7 +268,7 @@ class _Story:
                                    ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 5),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
         self.flow.append(Spacer(1, 4 * mm))
-        self.flow.append(KeepTogether([table]))
+        self.flow.append(table)  # one row: never split, it moves to the next page whole
 
     def closing(self, signature: bool = True) -> None:
         creditor = self.data.creditor
@@ -444,7 +458,6 @@ def _plan(story: _Story) -> None:
                                   extra=[("SPAN", (0, -1), (1, -1)), ("ALIGN", (0, -1), (0, -1), "LEFT")]))
     first_due = next((item for item in plan.instalments if item.state != "paid"), None)
     story.payment_block(first_due.cents if first_due else 0)
-    story.closing(signature=False)
     creditor = data.creditor
     left = [f"<b>{escape(words['sign_creditor'])}</b>", escape(creditor.signatory_name or creditor.name),
             escape(creditor.signatory_title)]
@@ -454,8 +467,8 @@ def _plan(story: _Story) -> None:
                    ["", ""]], colWidths=[85 * mm, 85 * mm], rowHeights=[None, 28 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (0, -1), 0.5, RULE),
                                ("BOX", (1, 0), (1, -1), 0.5, RULE)]))
-    story.flow.append(Spacer(1, 6 * mm))
-    story.flow.append(KeepTogether([table]))
+    closing = [_p(story.texts.closing, story.styles["body"], story.fonts)] if story.texts.closing else []
+    story.flow.append(KeepTogether([Spacer(1, 3 * mm), *closing, Spacer(1, 3 * mm), table]))
 
 
 _BUILDERS: dict[LetterKind, Callable[[_Story], None]] = {

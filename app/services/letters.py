@@ -54,6 +54,8 @@ STEP_TEMPLATES = {"courtesy": LetterKind.REMINDER1, "reminder_1": LetterKind.REM
                   "reminder_2": LetterKind.REMINDER2, "reminder_3": LetterKind.REMINDER3,
                   "formal_notice": LetterKind.NOTICE, "notice": LetterKind.NOTICE}
 Progress = Callable[[int, int], object]
+CLAIMING_KINDS = frozenset({LetterKind.REMINDER1, LetterKind.REMINDER2, LetterKind.REMINDER3, LetterKind.NOTICE,
+                            LetterKind.CLAIM})
 
 
 class LetterFailed(KnownError):
@@ -96,6 +98,10 @@ def assemble(session: Session, client_id: int, kind: LetterKind, as_of: date, *,
     open_rows = [row for row in rows if row.issue_date <= as_of and row.amount_cents > row.settled(as_of)]
     claimed = [row for row in open_rows if row.due_date < as_of and row.id not in disputed and (
         row.id in wanted if wanted is not None else not row.no_reminder)]
+    if not claimed and kind in CLAIMING_KINDS:
+        raise LetterFailed(_("{client} has no overdue invoice to claim on {date} (disputed invoices and those marked "
+                             "“no reminder” are left out).").format(client=debtor.name,
+                                                                    date=as_of.strftime("%d/%m/%Y")))
     notice_date = next((a.on for a in actions if a.kind is ActionKind.FORMAL_NOTICE), None)
     data = LetterData(
         kind=kind, language=debtor.language, as_of=as_of, creditor=creditor, debtor=debtor,

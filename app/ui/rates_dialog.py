@@ -70,6 +70,7 @@ class RatesDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selected)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -102,8 +103,10 @@ class RatesDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("The late-payment penalty of a half-year is the ECB rate on 1 January or 1 July plus "
-                                  "10 points (C. com. L441-10); consumers owe the legal rate.")))
+        intro = QLabel(_("The late-payment penalty of a half-year is the ECB rate on 1 January or 1 July plus "
+                         "10 points (C. com. L441-10); consumers owe the legal rate."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         buttons = QHBoxLayout()

@@ -247,3 +247,12 @@ def test_credit_notes_are_deducted(workspace: Workspace) -> None:
     data = letters.letter_data(workspace, client_id, LetterKind.REMINDER1, AS_OF)
     assert (data.overdue_cents, data.credits_cents, data.claimed_cents) == (30_000, 10_000, 20_000)
     assert "Avoir AV1" in text_of(letters.produce(data).pdf)
+
+
+def test_nothing_to_claim_is_said_plainly(workspace: Workspace, alpha: tuple[Ledger, int]) -> None:
+    book, _client_id = alpha
+    client_id = book.client("EARLY", "Pas Encore Échu SARL")
+    book.invoice("EARLY", "E1", date(2026, 11, 1), date(2026, 12, 1), 10_000)
+    with pytest.raises(letters.LetterFailed, match="aucune facture échue"):
+        letters.produce_letter(workspace, client_id, LetterKind.REMINDER1, AS_OF)
+    assert "non échue" in text_of(letters.produce_letter(workspace, client_id, LetterKind.STATEMENT, AS_OF).pdf)
