@@ -193,10 +193,7 @@ class _Reader:
                 file=self.file, due=f"{Decimal(due_cents) / 100:.2f}"))
         excl_cents = abs(_cents(excl, "TaxBasisTotalAmount")) if excl else None
         if due is not None and due < issued:
-            due = None
-        if due is None:
-            self.notes.append(_("{file}: no due date in the invoice; it comes from the payment terms.").format(
-                file=self.file))
+            due = None  # the import then takes the payment terms, and its preview says so
         return InvoiceRecord(SourceRef(self.file), number[:60], client.key, issued, amount, due_date=due,
                              amount_excl_cents=excl_cents if excl_cents is not None and excl_cents <= amount else None,
                              currency=(currency or "EUR")[:3], is_credit_note=credit, external_key=number[:120],

@@ -6,7 +6,11 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.io.import_records import ImportKind, ParsedFile, SourceRef
+from app.io.import_records import ImportCancelled, ImportKind, ImportRefused, ParsedFile, SourceRef
+
+# The interface names these through the services layer.
+__all__ = ["ImportCancelled", "ImportKind", "ImportPreview", "ImportRefused", "ImportResult", "PreviewRow",
+           "RecordType", "SourceRef"]
 
 
 class RecordType(enum.StrEnum):

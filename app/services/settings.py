@@ -51,3 +51,7 @@ ALL_SETTINGS += (BANK_MAX_AGE_DAYS, BANK_LAST_IMPORT, PRESCRIPTION_WARNING_DAYS,
 LETTER_TEMPLATES = SettingSpec("letters.templates", {}, N_("Letter texts"))
 LETTER_DEADLINE_DAYS = SettingSpec("letters.deadline_days", 8, N_("Payment deadline of a formal notice (days)"))
 ALL_SETTINGS += (LETTER_TEMPLATES, LETTER_DEADLINE_DAYS)
+
+# Imports (issue 7): CSV/XLSX column mappings saved by name, reused when a file has the same headers.
+IMPORT_PRESETS = SettingSpec("imports.presets", {}, N_("Import column presets"))
+ALL_SETTINGS += (IMPORT_PRESETS,)

@@ -25,7 +25,7 @@ from app.formatting import format_count
 from app.i18n import _, ngettext
 from app.services.dto import DossierInfo, RecentDossier
 from app.ui.client_page import CLIENT_PREFIX, ClientPageView, open_client, wire_client_pages
-from app.ui.drops import accept_dossier_drag, take_dropped_dossier
+from app.ui.drops import accept_dossier_drag, take_dropped_dossier, take_dropped_import
 from app.ui.icons import icon
 from app.ui.todo_view import wire_todo
 from app.ui.view_base import DossierView, ViewContext
@@ -153,6 +153,10 @@ class MainWindow(QMainWindow):
         from app.ui.exporting import add_export_actions  # the exports' menu items live with the export dialog
 
         self.export_actions = add_export_actions(self, file_menu, self.context)
+        from app.ui.import_preview import add_import_action  # Fichier > Importer… lives with its preview dialog
+
+        self.import_action = add_import_action(self, file_menu, self.context.workspace, self.context.runner,
+                                               self.info.read_only, self._reload_all)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Close dossier"), self.close_requested.emit,
                                          QKeySequence.StandardKey.Close))
@@ -248,11 +252,15 @@ class MainWindow(QMainWindow):
             self.view_status.setText(text)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        accept_dossier_drag(event)
+        accept_dossier_drag(event, imports=not self.info.read_only)
 
     def dropEvent(self, event: QDropEvent) -> None:
         if (path := take_dropped_dossier(event)) is not None:
             self.open_path_requested.emit(path)
+        elif not self.info.read_only and (path := take_dropped_import(event)) is not None:
+            from app.ui.import_preview import start_import
+
+            start_import(self, self.context.workspace, self.context.runner, path, self._reload_all)
 
     def close_for_good(self) -> None:
         """Close without asking the controller again (it already decided)."""
