@@ -56,13 +56,10 @@ class _Context:
     settings: EngineSettings
     stale: Why | None
     eligible: list[OpenInvoice] = field(default_factory=list)
+    due: list[OpenInvoice] = field(default_factory=list)  # the eligible invoices due by the as-of date
     flags: dict[int, Why] = field(default_factory=dict)
     next_steps: dict[int, NextStep] = field(default_factory=dict)
     notice: Notice | None = None  # the latest mise en demeure on open invoices
-
-    @property
-    def due(self) -> list[OpenInvoice]:
-        return [inv for inv in self.eligible if inv.due_date <= self.as_of]
 
     def claimed(self, invoices: Iterable[OpenInvoice]) -> tuple[int, int]:
         overdue = sum(inv.open_cents for inv in invoices)
@@ -85,14 +82,19 @@ def propose(case: ClientCase, as_of: date, settings: EngineSettings) -> list[Pro
     if warning is not None:
         main = [_with_warnings(p, (warning,)) for p in main]
     others = [*_follow_ups(ctx), *_delivery(ctx)]
+    proposals = [*main, *others]
+    if not proposals:
+        return proposals
     skipped = {a.details.get("key") for a in case.history if a.kind is ActionKind.SKIPPED and a.step_id is None}
-    return [p for p in (*main, *others) if p.kind is SuggestionKind.STEP or p.key not in skipped]
+    return [p for p in proposals if p.kind is SuggestionKind.STEP or p.key not in skipped]
 
 
 def _postponed(case: ClientCase, as_of: date) -> bool:
     for action in case.history:
+        if action.kind is not ActionKind.POSTPONED:
+            continue
         until = action.details.get("until")
-        if action.kind is ActionKind.POSTPONED and isinstance(until, str) and as_of < date.fromisoformat(until):
+        if isinstance(until, str) and as_of < date.fromisoformat(until):
             return True
     return False
 
@@ -102,7 +104,7 @@ def _digest(case: ClientCase, as_of: date, settings: EngineSettings, stale: Why 
     ctx = _Context(case, as_of, settings, stale, flags=flags)
     ctx.eligible = [inv for inv in case.invoices if inv.open_cents > 0 and not inv.no_reminder
                     and not inv.disputed and inv.invoice_id not in paused]
-    due = ctx.due
+    ctx.due = due = [inv for inv in ctx.eligible if inv.due_date <= as_of]
     basis = ctx.claimed(due if due else ctx.eligible)[1]
     done = steps_done(case.history)
     first = case.ladder.steps[0] if case.ladder.steps else None

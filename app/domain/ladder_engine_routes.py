@@ -43,8 +43,11 @@ def _iso(value: object) -> date | None:
 def latest_notice(case: ClientCase) -> Notice | None:
     """The latest FORMAL_NOTICE on invoices still open, its delivery dates (its own details, then any DELIVERY
     recorded for it)."""
+    notices = [a for a in case.history if a.kind is ActionKind.FORMAL_NOTICE]
+    if not notices:
+        return None
     open_ids = {inv.invoice_id for inv in case.invoices if inv.open_cents > 0}
-    notices = [a for a in case.history if a.kind is ActionKind.FORMAL_NOTICE and a.invoice_ids & open_ids]
+    notices = [a for a in notices if a.invoice_ids & open_ids]
     if not notices:
         return None
     action = max(notices, key=lambda a: (a.occurred_on, a.action_id))
@@ -94,13 +97,17 @@ def route_reasons(kind: SuggestionKind, claimed_cents: int, ceiling_cents: int) 
 
 def open_follow_ups(case: ClientCase, as_of: date) -> list[tuple[PastAction, date]]:
     """Call-backs agreed for a date on or before ``as_of`` that no later entry has answered."""
-    answered = {a.details.get("follow_up_id") for a in case.history}
     found = []
     for action in case.history:
+        if action.kind is not ActionKind.FOLLOW_UP:
+            continue
         on = _iso(action.details.get("on"))
-        if action.kind is ActionKind.FOLLOW_UP and on is not None and on <= as_of \
-                and action.action_id not in answered:
+        if on is not None and on <= as_of:
             found.append((action, on))
+    if not found:
+        return found  # most clients: no call-back agreed, no need to look for answers
+    answered = {a.details.get("follow_up_id") for a in case.history}
+    found = [(action, on) for action, on in found if action.action_id not in answered]
     return sorted(found, key=lambda pair: (pair[1], pair[0].action_id))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -147,6 +148,33 @@ def not_yet_due_cents(session: Session, day: date, longest_term_days: int | None
     return int(session.scalar(statement) or 0)
 
 
+def not_yet_due_on(session: Session, days: Sequence[date]) -> dict[date, int]:
+    """:func:`not_yet_due_cents` on each of ``days`` (sorted) in two grouped reads instead of one query per day.
+
+    Not yet due on a day d = what invoices issued by d and due on or after it amount to − what was settled on
+    them by d. The first part is summed per (due, issue) pair along the invoices' due-date index; the second
+    only concerns settlements made by their invoice's due date (an allocation is never dated before its
+    invoice), summed per (settled on, due) pair from a partial index on the allocations: a quarter of them.
+    Each pair then adds to the few days between its two dates.
+    """
+    if not days:
+        return {}
+    first, last = days[0], days[-1]
+    totals = dict.fromkeys(days, 0)
+    issued = (select(Invoice.due_date, Invoice.issue_date, func.sum(Invoice.amount_incl_cents))
+              .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date >= first, Invoice.issue_date <= last)
+              .group_by(Invoice.due_date, Invoice.issue_date))
+    settled = (select(Allocation.due_date, Allocation.on_date, func.sum(Allocation.amount_cents))
+               .where(Allocation.on_date <= Allocation.due_date, Allocation.on_date <= last,
+                      Allocation.due_date >= first)
+               .group_by(Allocation.on_date, Allocation.due_date))
+    for statement, sign in ((issued, 1), (settled, -1)):
+        for until, since, cents in session.execute(statement):
+            for day in days[bisect_left(days, since):bisect_right(days, until)]:
+                totals[day] += sign * int(cents)
+    return totals
+
+
 def longest_term_days(session: Session) -> int:
     """The longest span between an invoice's issue and due dates, in days (0 without invoices)."""
     span = func.julianday(Invoice.due_date) - func.julianday(Invoice.issue_date)
@@ -159,11 +187,9 @@ def _dso_trend(session: Session, as_of: date, months: int, figures: list[MonthFi
     receivables are used up), each month's not-yet-due amount read for the best possible DSO."""
     window = int(read_setting(session, DSO_WINDOW_MONTHS))
     shown = len(figures) - months
-    # Unbounded, the oldest month end would read nearly every invoice's index entry (all due after it);
-    # with the longest term known, each month end reads only the invoices due within that term of it.
-    term = longest_term_days(session)
-    figures = [*figures[:shown], *(dataclasses.replace(month, current_cents=not_yet_due_cents(
-        session, month.month_end, term)) for month in figures[shown:])]
+    current = not_yet_due_on(session, [month.month_end for month in figures[shown:]])
+    figures = [*figures[:shown], *(dataclasses.replace(month, current_cents=current[month.month_end])
+                                   for month in figures[shown:])]
     points = dso.dso_series(figures, window)[shown:]
     return [DsoTrendPoint(point.month_end, point.accounting, point.countback, point.best_possible,
                           month.current_cents)
@@ -173,14 +199,14 @@ def _dso_trend(session: Session, as_of: date, months: int, figures: list[MonthFi
 def client_delays(session: Session, as_of: date) -> dict[int, float]:
     """client_id → average delay in days of its payments over the last HABIT_MONTHS months up to ``as_of``,
     weighted by amounts: :func:`app.domain.forecast.average_delays`, summed by SQLite per client (a
-    hundred thousand allocations on a large dossier would take a second to bring into Python)."""
-    days = func.julianday(Allocation.on_date) - func.julianday(Invoice.due_date)
+    hundred thousand allocations on a large dossier would take a second to bring into Python) from the
+    client and due date each allocation carries (no invoice row read)."""
+    days = func.julianday(Allocation.on_date) - func.julianday(Allocation.due_date)
     statement = (
-        select(Invoice.client_id, func.sum(Allocation.amount_cents), func.sum(Allocation.amount_cents * days))
-        .join(Invoice, Invoice.id == Allocation.invoice_id)
+        select(Allocation.client_id, func.sum(Allocation.amount_cents), func.sum(Allocation.amount_cents * days))
         .where(Allocation.kind == SettlementKind.PAYMENT, Allocation.on_date > add_months(as_of, -HABIT_MONTHS),
                Allocation.on_date <= as_of)
-        .group_by(Invoice.client_id)
+        .group_by(Allocation.client_id)
     )
     return {client_id: float(weighted) / int(cents)
             for client_id, cents, weighted in session.execute(statement) if cents and int(cents) > 0}

@@ -162,6 +162,8 @@ def _day(value: object) -> date:
 
 
 def _details(text: str) -> dict[str, object]:
+    if not text or text == "{}":
+        return {}  # most entries: the query sends "{}" for kinds whose details the engine does not read
     try:
         value = json.loads(text or "{}")
     except ValueError:

@@ -54,14 +54,14 @@ def risk_grades(sums: RiskSums, as_of: date, client_ids: Iterable[int],
 
 def _delays(session: Session, start: date, as_of: date) -> dict[int, float]:
     """app.domain.kpis.average_days_late per client: cents × days late of payments and credit notes ÷ cents."""
-    days = func.julianday(Allocation.on_date) - func.julianday(Invoice.due_date)
+    # The client and due date each allocation carries (kept by triggers) spare a join on 100,000 invoices.
+    days = func.julianday(Allocation.on_date) - func.julianday(Allocation.due_date)
     statement = (
-        select(Invoice.client_id, func.sum(Allocation.amount_cents),
+        select(Allocation.client_id, func.sum(Allocation.amount_cents),
                func.sum(Allocation.amount_cents * case((days > 0, days), else_=0)))
-        .join(Invoice, Invoice.id == Allocation.invoice_id)
         .where(Allocation.kind.in_((SettlementKind.PAYMENT, SettlementKind.CREDIT_NOTE)),
                Allocation.on_date >= start, Allocation.on_date <= as_of)
-        .group_by(Invoice.client_id))
+        .group_by(Allocation.client_id))
     return {client: float(weighted) / int(cents) for client, cents, weighted in session.execute(statement)
             if cents and int(cents) > 0}
 

@@ -91,10 +91,9 @@ def _net_parts(as_of: date) -> list[tuple[Select[int, int], int]]:
 
     paid = (select(Payment.client_id, func.sum(Payment.amount_cents))
             .where(Payment.received_on <= as_of).group_by(Payment.client_id))
-    written_off = (select(Invoice.client_id, func.sum(Allocation.amount_cents))
-                   .join(Invoice, Invoice.id == Allocation.invoice_id)
+    written_off = (select(Allocation.client_id, func.sum(Allocation.amount_cents))
                    .where(Allocation.kind == SettlementKind.WRITE_OFF, Allocation.on_date <= as_of)
-                   .group_by(Invoice.client_id))
+                   .group_by(Allocation.client_id))
     return [(issued(InvoiceKind.INVOICE), 1), (issued(InvoiceKind.CREDIT_NOTE), -1), (paid, -1), (written_off, -1)]
 
 
