@@ -17,6 +17,7 @@ class LineStatus(enum.StrEnum):
     TO_MATCH = "to_match"  # a credit not imported yet: proposals, or the user picks
     ALREADY_IMPORTED = "already_imported"  # a payment has its bank reference: skipped
     DEBIT = "debit"  # money out (or zero): listed, ignored
+    OTHER_CURRENCY = "other_currency"  # a credit in another currency than the dossier's: left to the user
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from app.domain.bank_rules import (
 )
 from app.domain.kinds import Source
 from app.io.import_records import BankLine
-from app.models import Client, Invoice, Payment
+from app.models import Client, Company, Invoice, Payment
 from app.services.bank_dto import LineStatus, Proposal, ProposedInvoice, StatementLine
 from app.services.queries import open_invoices
 
@@ -65,6 +65,7 @@ class MatchIndex:
     due: dict[int, date]
     clients: dict[int, str]
     imported: set[str]
+    currency: str = "EUR"
     by_number: dict[str, OpenItem] = field(default_factory=dict)
     by_client: dict[int, list[OpenItem]] = field(default_factory=lambda: defaultdict(list))
     by_amount: dict[int, list[OpenItem]] = field(default_factory=lambda: defaultdict(list))
@@ -108,7 +109,9 @@ def load_index(session: Session, as_of: date, references: Iterable[str]) -> Matc
         items[invoice_id] = OpenItem(invoice_id, client_id, number, due_date.isoformat(), int(open_cents))
         due[invoice_id] = due_date
     clients = {client_id: name for client_id, name in session.execute(select(Client.id, Client.name))}
-    return MatchIndex(items, due, clients, imported_references(session, references))
+    company = session.get(Company, 1)
+    return MatchIndex(items, due, clients, imported_references(session, references),
+                      company.currency if company is not None else "EUR")
 
 
 def imported_references(session: Session, references: Iterable[str]) -> set[str]:
@@ -135,6 +138,8 @@ def match_lines(index: MatchIndex, lines: Sequence[BankLine]) -> list[StatementL
             matched.append(StatementLine(line, LineStatus.DEBIT))
         elif line.bank_reference in index.imported:
             matched.append(StatementLine(line, LineStatus.ALREADY_IMPORTED))
+        elif line.currency.upper() != index.currency.upper():
+            matched.append(StatementLine(line, LineStatus.OTHER_CURRENCY))  # no conversion rate to apply here
         else:
             proposals = _propose(index, line, names.get(line.counterparty_name))
             if proposals:

@@ -171,3 +171,9 @@ def test_sample_statement_through_the_framework(workspace: Workspace, book: Ledg
     assert (result.created, result.backup is not None, result.client_ids) == (1, True, (client,))
     assert imports.preview_import(workspace, path).unchanged == 1
     assert next_steps.last_bank_import(workspace) == date(2014, 12, 31)
+
+
+def test_credits_in_another_currency_are_left_alone(workspace: Workspace, book: Ledger) -> None:
+    chf = BankLine(SourceRef("statement.xml", 1), "test:chf", date(2026, 11, 20), None, 45_000, currency="CHF")
+    (only,) = preview(workspace, chf).lines
+    assert (only.status, only.proposals) == (LineStatus.OTHER_CURRENCY, ())
