@@ -14,7 +14,7 @@ from app.services.workspace import Workspace
 from app.ui.columns import MUTED_COLOUR, RIGHT, SORT_ROLE
 from app.ui.reconcile_model import RowState
 from app.ui.reconcile_view import ReconcileDialog, open_reconciliation
-from app.ui.tasks import SyncRunner
+from app.ui.tasks import SyncRunner, TaskRunner
 from tests.conftest import SAMPLES, TODAY
 from tests.services.ledger import Ledger
 
@@ -108,3 +108,21 @@ def test_screenshot(qtbot: QtBot, workspace: Workspace, media: Ledger, tmp_path:
     dialog.table.sortByColumn(dialog.model.column_index("amount"), Qt.SortOrder.DescendingOrder)
     assert dialog.proxy.index(0, 0).data(SORT_ROLE) == date(2014, 1, 5)  # the credit comes first
     assert dialog.proxy.mapToSource(dialog.proxy.index(0, 0)).row() == 3
+
+
+def test_threaded_apply_reports_progress(qtbot: QtBot, workspace: Workspace, media: Ledger) -> None:
+    """The real worker: matching and Apply off the GUI thread, progress back through the queued signal."""
+    runner = TaskRunner()
+    done: list[int] = []
+    with qtbot.waitSignal(runner.idle, timeout=20_000):
+        dialog = open_reconciliation(None, workspace, runner, OCA, lambda: done.append(1))
+        qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not runner.busy() and dialog.preview is not None, timeout=20_000)
+    assert dialog.accept_sure_proposals() == 1
+    progress: list[tuple[int, int]] = []
+    dialog.state.advanced.connect(lambda d, t: progress.append((d, t)))
+    with qtbot.waitSignal(dialog.applied, timeout=20_000):
+        dialog.apply()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
+    assert done == [1] and progress[-1] == (1, 1)
+    assert states(dialog)[3] == RowState.IMPORTED
