@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.i18n import _
 from app.io.export_pdf import report_fonts
 from app.letters.data import (
     ActionLine,
@@ -26,8 +27,10 @@ from app.letters.document import render_document
 from app.letters.placeholders import placeholder_values
 from app.letters.templating import SECTIONS, check_sections, parse_sections, render_texts
 from app.paths import resource
+from app.services.dto import Problem
 from app.services.letters_load import read_creditor
-from app.services.settings import LETTER_TEMPLATES, read_setting, write_setting
+from app.services.settings import LETTER_DEADLINE_DAYS, LETTER_TEMPLATES, read_setting, write_setting
+from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
 
 LANGUAGES = ("fr", "en")
@@ -119,3 +122,18 @@ def preview_template(ws: Workspace, kind: LetterKind, language: str, sections: d
     data = sample_data(ws, kind, language, as_of)
     texts = render_texts(sections, placeholder_values(data))
     return render_document(replace(data, texts=texts), letter_fonts())
+
+
+def notice_deadline(ws: Workspace) -> int:
+    """The payment deadline a mise en demeure gives when its ladder step names none."""
+    with ws.dossier.reading() as session:
+        stored = read_setting(session, LETTER_DEADLINE_DAYS)
+    return stored if isinstance(stored, int) else LETTER_DEADLINE_DAYS.default
+
+
+def save_notice_deadline(ws: Workspace, days: int) -> None:
+    """8 to 15 days (legal-fr.md §B.1: the usual range; a ladder step may give up to 30)."""
+    if not 8 <= days <= 15:
+        raise ValidationFailed([Problem("deadline_days", _("A formal notice gives 8 to 15 days to pay."))])
+    with ws.dossier.transaction() as session:
+        write_setting(session, LETTER_DEADLINE_DAYS, days)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -66,6 +67,11 @@ class LetterTemplatesDialog(QDialog):
         self.status.setWordWrap(True)
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.deadline = QSpinBox()
+        self.deadline.setRange(8, 15)
+        self.deadline.setSuffix(_(" days"))
+        self.deadline.setEnabled(not read_only)
+        self.deadline.setToolTip(_("The payment deadline a formal notice gives when its ladder step names none"))
         self.save_button = QPushButton(_("Save"))
         self.save_button.setEnabled(not read_only)
         self.reset_button = QPushButton(_("Back to the default text"))
@@ -89,6 +95,7 @@ class LetterTemplatesDialog(QDialog):
         form.addRow(_("Salutation"), self.salutation)
         form.addRow(_("Body (blank line between paragraphs)"), self.body)
         form.addRow(_("Closing"), self.closing)
+        form.addRow(_("Formal notice: days to pay"), self.deadline)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
@@ -122,6 +129,15 @@ class LetterTemplatesDialog(QDialog):
             plain.textChanged.connect(self._changed)
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.reset)
+        self.deadline.valueChanged.connect(self.save_deadline)
+
+    def save_deadline(self, days: int) -> None:
+        if self._loading:
+            return
+        ws = self.workspace
+        self.runner.submit(lambda: letter_templates.save_notice_deadline(ws, days),
+                           lambda _none: self._say(_("Formal notices now give {days} days.").format(days=days)),
+                           on_error=self._refused, context=self)
 
     def kind(self) -> LetterKind:
         return LetterKind(self.kind_box.currentData())
@@ -135,7 +151,13 @@ class LetterTemplatesDialog(QDialog):
 
     def load(self) -> None:
         ws, kind, language = self.workspace, self.kind(), self.language()
+        self.runner.submit(lambda: letter_templates.notice_deadline(ws), self._show_deadline, context=self)
         self.runner.submit(lambda: letter_templates.template_sections(ws, kind, language), self._fill, context=self)
+
+    def _show_deadline(self, days: int) -> None:
+        self._loading = True
+        self.deadline.setValue(days)
+        self._loading = False
 
     def _fill(self, loaded: tuple[dict[str, str], bool]) -> None:
         sections, customised = loaded

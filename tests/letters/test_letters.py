@@ -256,3 +256,22 @@ def test_nothing_to_claim_is_said_plainly(workspace: Workspace, alpha: tuple[Led
     with pytest.raises(letters.LetterFailed, match="aucune facture échue"):
         letters.produce_letter(workspace, client_id, LetterKind.REMINDER1, AS_OF)
     assert "non échue" in text_of(letters.produce_letter(workspace, client_id, LetterKind.STATEMENT, AS_OF).pdf)
+
+
+def test_a_scanned_receipt_becomes_a_page_of_the_claim_file(workspace: Workspace, alpha: tuple[Ledger, int]) -> None:
+    from PIL import Image
+
+    from app.domain.kinds import ActionKind, Channel
+    from app.services.history import record_action
+
+    _book, client_id = alpha
+    scan = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(scan, "PNG")
+    with workspace.dossier.transaction() as session:
+        receipt = letters.store_document(session, "avis-de-reception.png", scan.getvalue(), "image/png")
+        record_action(session, client_id=client_id, kind=ActionKind.DELIVERY, occurred_on=date(2026, 11, 20),
+                      summary="AR signé", channel=Channel.REGISTERED_LETTER, document_id=receipt)
+    claim = letters.produce_letter(workspace, client_id, LetterKind.CLAIM, AS_OF)
+    pages = pages_of(claim.pdf)
+    assert "Distribution LRAR — 20 novembre 2026" in pages[-1]  # the exhibit's title over the scan
+    assert "avis-de-reception.png" in "".join(pages[:-1]) and "AR signé" in "".join(pages[:-1])

@@ -92,6 +92,12 @@ def test_the_template_editor_previews_and_refuses_unknown_placeholders(qtbot: Qt
     assert "Enregistré" in dialog.status.text()
     dialog.reset()
     assert "{{ payment_reference }}" in dialog.body.toPlainText()
+    assert dialog.deadline.value() == 8
+    dialog.deadline.setValue(12)
+    assert "12 jours" in dialog.status.text()
+    from app.services.letter_templates import notice_deadline
+
+    assert notice_deadline(workspace) == 12
     assert runner.errors == []
 
 
