@@ -69,6 +69,7 @@ class StatementPreview:
     problems: tuple[RowProblem, ...] = ()
     statement_date: date | None = None
     path: Path | None = None
+    notes: tuple[str, ...] = ()
 
     def count(self, status: LineStatus) -> int:
         return sum(1 for line in self.lines if line.status == status)

@@ -10,6 +10,7 @@ The import framework (app.services.imports) reaches these through the handler re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def preview_statement(ws: Workspace, source: Path | ParsedFile, *, as_of: date |
         index = load_index(session, day, (line.bank_reference for line in parsed.bank_lines))
     lines = match_lines(index, parsed.bank_lines)
     return StatementPreview(parsed.file, parsed.kind, day, tuple(lines), parsed.problems, parsed.statement_date,
-                            source if isinstance(source, Path) else None)
+                            source if isinstance(source, Path) else None, parsed.notes)
 
 
 def safe_lines(preview: StatementPreview) -> list[ConfirmedLine]:
@@ -149,18 +150,18 @@ def _record(session: Session, item: ConfirmedLine) -> int:
 def _preview_handler(ws: Workspace, parsed: ParsedFile, path: Path, *, progress: Progress | None = None,
                      cancelled: Cancelled | None = None) -> ImportPreview:
     statement = preview_statement(ws, parsed)
-    statement = StatementPreview(statement.file, statement.kind, statement.as_of, statement.lines,
-                                 statement.problems, statement.statement_date, path)
+    statement = replace(statement, path=path)
     check_cancel(cancelled)
     safe = {item.line.bank_reference for item in safe_lines(statement)}
     matched = tuple(_row(line) for line in statement.lines if line.line.bank_reference in safe)
     refused = tuple(PreviewRow(RecordType.BANK_LINE, "", str(p.ref), p.ref, p.message) for p in statement.problems)
     to_check = statement.count(LineStatus.TO_MATCH) - len(matched)
-    notes = (_("{count} credit(s) without a sure match: open the statement in the reconciliation view.").format(
-        count=to_check),) if to_check else ()
+    notes = [*parsed.notes, _("{count} debit(s) ignored.").format(count=statement.count(LineStatus.DEBIT))]
+    if to_check:
+        notes.append(_("{count} credit(s) without a sure match: open the statement in the reconciliation view.").format(
+            count=to_check))
     return ImportPreview(parsed.kind, path, parsed, matched=matched,
-                         unchanged=statement.count(LineStatus.ALREADY_IMPORTED), refused=refused,
-                         notes=(*notes, _("{count} debit(s) ignored.").format(count=statement.count(LineStatus.DEBIT))),
+                         unchanged=statement.count(LineStatus.ALREADY_IMPORTED), refused=refused, notes=tuple(notes),
                          payload=statement)
 
 

@@ -183,7 +183,9 @@ class ReconcileDialog(QDialog):
             parts.append(_("statement up to {date}").format(date=format_date(preview.statement_date)))
         text = " · ".join(parts)
         if preview.problems:
-            text += "\n" + _("Lines not read:") + " " + "; ".join(str(p) for p in preview.problems[:5])
+            text += "\n" + _("Problems:") + " " + "; ".join(str(p) for p in preview.problems[:5])
+        for note in preview.notes[:3]:
+            text += "\n" + note
         self.summary.setText(text)
         self.apply_button.setEnabled(not self.busy and not self.workspace.read_only)
 

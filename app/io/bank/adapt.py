@@ -35,7 +35,7 @@ def bank_line(line: StatementLine) -> BankLine:
 def parsed_file(statement: ParsedStatement, kind: ImportKind) -> ParsedFile:
     problems = tuple(RowProblem(SourceRef(p.file, p.line), p.field, p.message) for p in statement.problems)
     return ParsedFile(kind=kind, file=statement.file, bank_lines=tuple(map(bank_line, statement.lines)),
-                      problems=problems, statement_date=statement.last_date)
+                      problems=problems, notes=statement.notes, statement_date=statement.last_date)
 
 
 def parse_bank(data: bytes, file: str, kind: ImportKind | None = None, *, progress: Progress | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.formatting import format_cents
 from app.i18n import _
 from app.io.bank.records import BankLine, BankProblem, ParsedStatement
 from app.io.bank.text import References, decode, squeeze, yymmdd
@@ -69,30 +70,65 @@ class _Operation:
 
 
 def parse(data: bytes, file: str, text: str | None = None) -> ParsedStatement:
-    """Every 04 operation of a CFONB 120 file with its 05 complements; 01/07 balances only checked."""
+    """Every 04 operation of a CFONB 120 file with its 05 complements; each 01…07 block's balances are checked."""
     content = text if text is not None else decode(data, "cp1252")
-    problems: list[BankProblem] = []
-    operations: list[_Operation] = []
-    for number, record in records(content):
+    reader = _Reader(file)
+    found = records(content)
+    for number, record in found:
+        reader.read(number, record)
+    if not found or not any(r[:2] in ("01", "04", "07") for _n, r in found):
+        reader.problems.append(BankProblem(file, 1, _(
+            "This is not a CFONB 120 statement (no 01/04/05/07 records).")))
+    references = References(KIND)
+    return ParsedStatement(file, KIND, tuple(_line(o, file, references) for o in reader.operations),
+                           tuple(reader.problems), tuple(reader.notes))
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[BankProblem] = []
+        self.notes: list[str] = []
+        self.operations: list[_Operation] = []
+        self.opening: int | None = None  # the 01 balance, then plus every 04 of its block
+        self.decimals = 2
+
+    def read(self, number: int, record: str) -> None:
         code = record[:2]
         if code == "04":
-            operation = _operation(record, number, file, problems)
+            operation = _operation(record, number, self.file, self.problems)
             if operation is not None:
-                operations.append(operation)
+                self.operations.append(operation)
+                self.decimals = int(record[19]) if record[19].isdigit() else self.decimals
+                self.opening = None if self.opening is None else self.opening + operation.amount
         elif code == "05":
-            if not operations or operations[-1].account != record[21:32].strip():
-                problems.append(BankProblem(file, number, _("Operation detail (05) without its operation (04)."),
-                                            "05"))
-                continue
-            qualifier, detail = record[45:48], record[48:118].strip()
-            operations[-1].details.setdefault(qualifier, []).append(detail)
-        elif code not in ("01", "07"):
-            problems.append(BankProblem(file, number, _("Unknown CFONB record code '{code}'.").format(code=code),
-                                        "code"))
-    if not operations and not any(r[:2] in ("01", "07") for _n, r in records(content)):
-        problems.append(BankProblem(file, 1, _("This is not a CFONB 120 statement (no 01/04/05/07 records).")))
-    references = References(KIND)
-    return ParsedStatement(file, KIND, tuple(_line(o, file, references) for o in operations), tuple(problems))
+            self.detail(number, record)
+        elif code in ("01", "07"):
+            self.balance(number, record)
+        else:
+            self.problems.append(BankProblem(self.file, number, _("Unknown CFONB record code '{code}'.").format(
+                code=code), "code"))
+
+    def detail(self, number: int, record: str) -> None:
+        if not self.operations or self.operations[-1].account != record[21:32].strip():
+            self.problems.append(BankProblem(self.file, number, _(
+                "Operation detail (05) without its operation (04)."), "05"))
+            return
+        qualifier, detail = record[45:48], record[48:118].strip()
+        self.operations[-1].details.setdefault(qualifier, []).append(detail)
+
+    def balance(self, number: int, record: str) -> None:
+        # Some banks leave the decimals blank on balances (legal-fr.md §G.2): the operations' count then.
+        decimals = int(record[19]) if record[19].isdigit() else self.decimals
+        amount = signed_amount(record[90:104], decimals)
+        if record[:2] == "01":
+            self.opening = amount
+        elif self.opening is not None and amount is not None and amount != self.opening:
+            self.notes.append(_("{file}:{line}: the new balance ({new}) is not the previous balance plus the "
+                                "operations ({expected}); some operations may be missing.").format(
+                file=self.file, line=number, new=format_cents(amount), expected=format_cents(self.opening)))
+        if record[:2] == "07":
+            self.opening = None
 
 
 def _operation(record: str, number: int, file: str, problems: list[BankProblem]) -> _Operation | None:

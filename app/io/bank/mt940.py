@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.formatting import format_cents
 from app.i18n import _
 from app.io.bank.records import BankLine, BankProblem, ParsedStatement
 from app.io.bank.text import References, cents, decode, make_date, squeeze, yymmdd
@@ -57,7 +58,7 @@ def parse(data: bytes, file: str) -> ParsedStatement:
     for item in found:
         reader.read(item)
     reader.flush()
-    return ParsedStatement(file, KIND, tuple(reader.lines), tuple(reader.problems))
+    return ParsedStatement(file, KIND, tuple(reader.lines), tuple(reader.problems), tuple(reader.notes))
 
 
 class _Reader:
@@ -65,9 +66,11 @@ class _Reader:
         self.file = file
         self.account, self.currency = "", ""
         self.pending: tuple[_Field, re.Match[str]] | None = None
+        self.running: int | None = None  # the opening balance plus the movements read since
         self.info = ""
         self.lines: list[BankLine] = []
         self.problems: list[BankProblem] = []
+        self.notes: list[str] = []
         self.references = References(KIND)
 
     def read(self, item: _Field) -> None:
@@ -76,9 +79,9 @@ class _Reader:
             self.account, self.currency = "", ""
         elif item.tag == "25":
             self.account = (item.text.split() or [""])[0]
-        elif item.tag[:2] in ("60", "62") and not self.currency:
-            balance = _BALANCE.match(squeeze(item.text))
-            self.currency = balance.group("currency") if balance else ""
+        elif item.tag[:2] in ("60", "62"):
+            self.flush()
+            self.balance(item)
         elif item.tag == "61":
             self.flush()
             match = _STATEMENT.match(item.text.strip(" "))
@@ -88,6 +91,24 @@ class _Reader:
                 self.pending = (item, match)
         elif item.tag == "86" and self.pending is not None:
             self.info = item.text
+
+    def balance(self, item: _Field) -> None:
+        """Opening (:60F:/:60M:) and closing (:62F:/:62M:) balances: the movements between must add up."""
+        match = _BALANCE.match(squeeze(item.text).replace(" ", ""))
+        amount = cents(match.group("amount").replace(".", ",")) if match else None
+        if match is None or amount is None:
+            return
+        self.currency = self.currency or match.group("currency")
+        signed = amount if match.group("mark") == "C" else -amount
+        if item.tag.startswith("60"):
+            self.running = signed
+        elif self.running is not None and signed != self.running:
+            self.notes.append(_("{file}:{line}: the closing balance ({closing}) is not the opening balance plus "
+                                "the movements ({expected}); some movements may be missing.").format(
+                file=self.file, line=item.line, closing=format_cents(signed, self.currency),
+                expected=format_cents(self.running, self.currency)))
+        if item.tag.startswith("62"):
+            self.running = None
 
     def flush(self) -> None:
         if self.pending is None:
@@ -101,6 +122,7 @@ class _Reader:
                 "The :61: movement has no readable amount or date."), ":61:"))
         else:
             self.lines.append(line)
+            self.running = None if self.running is None else self.running + line.amount_cents
 
     def _line(self, item: _Field, match: re.Match[str], info: str) -> BankLine | None:
         value = yymmdd(match.group("value"))

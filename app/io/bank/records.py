@@ -57,6 +57,7 @@ class ParsedStatement:
     kind: str  # camt053 | cfonb120 | ofx | mt940
     lines: tuple[BankLine, ...] = ()
     problems: tuple[BankProblem, ...] = field(default=())
+    notes: tuple[str, ...] = ()  # what the user should know but does not stop the import (balances)
 
     @property
     def last_date(self) -> date | None:
