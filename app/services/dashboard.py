@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain import aging, dso
 from app.domain.forecast import WEEKS, ForecastWeek, OpenAmount, PaidAmount, weekly_forecast
 from app.domain.kinds import InvoiceKind
-from app.domain.periods import add_months
+from app.domain.periods import add_months, month_ends
 from app.domain.records import MonthFigures, OpenItem, SettlementKind
 from app.i18n import N_, _
 from app.models import Allocation, Client, Invoice
@@ -87,25 +87,28 @@ def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int |
     """The dashboard's figures on ``as_of``: key figures over ``period_months`` months (default: the DSO
     window setting) and ``months`` months of DSO trend.
 
-    The three independent reads (open items and key figures; month figures and the DSO trend; payment
-    habits) run side by side, each on its own connection: SQLite lets readers work at once and releases
-    Python's lock while it sums, so a large dossier's dashboard takes about half the time.
+    The independent reads (open items and key figures; daily flows for the month figures; the trend's
+    not-yet-due amounts; payment habits) run side by side, each on its own connection: SQLite lets readers
+    work at once and releases Python's lock while it sums, so a large dossier's dashboard takes about half
+    the time. No task waits for another inside the pool (a waiting worker would hold one of the two).
     """
+    count = max(months + 12, reports.COUNTBACK_MONTHS)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
-        figures = pool.submit(_reading, ws, lambda session: reports.month_figures(
-            session, as_of, max(months + 12, reports.COUNTBACK_MONTHS), 0))
-        trend = pool.submit(_reading, ws, lambda session: _dso_trend(session, as_of, months, figures.result()))
+        daily = pool.submit(_reading, ws, lambda session: reports.flows(session, as_of))
+        not_due = pool.submit(_reading, ws, lambda session: not_yet_due_on(session, month_ends(as_of, months)))
         delays = pool.submit(_reading, ws, lambda session: client_delays(session, as_of))
         with ws.dossier.reading() as session:
             limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
+            window = int(read_setting(session, DSO_WINDOW_MONTHS))
             items = reports.open_items(session, as_of)
             balance = aging.aged_balance(items, as_of, limits)
             top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
             names = _names(session, [row.client_id for row in top if row.client_id is not None])
+            figures = reports.month_figures(session, as_of, count, 0, daily.result())
             kpi_report = reports.key_figures_in(session, as_of, items, period_months,
-                                                figures.result()[-reports.COUNTBACK_MONTHS:])
+                                                figures[-reports.COUNTBACK_MONTHS:], daily.result())
         weeks = weekly_forecast(_open_amounts(items), delays.result(), as_of, WEEKS)
-        trend_points = trend.result()
+        trend_points = _dso_trend(figures, months, window, not_due.result())
     cash = sum(week.cents for week in weeks[:4])
     cash_kpi = Kpi(CASH_KPI, _(CASH_LABEL), cash, "cents", _(CASH_FORMULA), as_of, as_of + timedelta(days=27))
     totals = balance.totals
@@ -182,12 +185,10 @@ def longest_term_days(session: Session) -> int:
     return max(0, math.ceil(value or 0))
 
 
-def _dso_trend(session: Session, as_of: date, months: int, figures: list[MonthFigures]) -> list[DsoTrendPoint]:
+def _dso_trend(figures: list[MonthFigures], months: int, window: int, current: dict[date, int]) -> list[DsoTrendPoint]:
     """The last ``months`` points of DSO from ``figures`` (which start earlier: countback walks back until
-    receivables are used up), each month's not-yet-due amount read for the best possible DSO."""
-    window = int(read_setting(session, DSO_WINDOW_MONTHS))
+    receivables are used up), with each month's not-yet-due amount (``current``) for the best possible DSO."""
     shown = len(figures) - months
-    current = not_yet_due_on(session, [month.month_end for month in figures[shown:]])
     figures = [*figures[:shown], *(dataclasses.replace(month, current_cents=current[month.month_end])
                                    for month in figures[shown:])]
     points = dso.dso_series(figures, window)[shown:]
