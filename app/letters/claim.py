@@ -42,6 +42,8 @@ def claim_cover(story: _Story) -> None:
     story.para(words["court_civil" if data.debtor.is_consumer else "court_commercial"], "small")
     _timeline(story)
     _exhibits(story)
+    story.flow.append(Spacer(1, 4 * mm))
+    story.para(words["done_at"].format(city=data.creditor.city, date=story._long(data.as_of)), "plain")
     story.closing()
 
 

@@ -77,7 +77,7 @@ def styles(fonts: Fonts) -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, spaceAfter=4),
         "subject": ParagraphStyle("subject", parent=base, fontName=fonts.bold, spaceAfter=10),
         "heading": ParagraphStyle("heading", parent=base, fontName=fonts.bold, fontSize=10.5, spaceBefore=8,
-                                  spaceAfter=4, alignment=0),
+                                  spaceAfter=4, alignment=0, keepWithNext=1),
         "title": ParagraphStyle("title", parent=base, fontName=fonts.bold, fontSize=13, leading=17,
                                 alignment=TA_CENTER, spaceAfter=10),
         "th": ParagraphStyle("th", fontName=fonts.bold, fontSize=8, leading=9.6),

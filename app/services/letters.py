@@ -103,8 +103,10 @@ def assemble(session: Session, client_id: int, kind: LetterKind, as_of: date, *,
                              "“no reminder” are left out).").format(client=debtor.name,
                                                                     date=as_of.strftime("%d/%m/%Y")))
     notice_date = next((a.on for a in actions if a.kind is ActionKind.FORMAL_NOTICE), None)
+    # The claim file goes to a French court: French whatever the client's language.
+    language = "fr" if kind is LetterKind.CLAIM else debtor.language
     data = LetterData(
-        kind=kind, language=debtor.language, as_of=as_of, creditor=creditor, debtor=debtor,
+        kind=kind, language=language, as_of=as_of, creditor=creditor, debtor=debtor,
         invoices=tuple(_line(row, as_of) for row in claimed), credits=tuple(sources.unallocated(as_of)),
         reminders=action_lines(actions, REMINDER_KINDS), all_open=tuple(_line(row, as_of) for row in open_rows),
         deadline_days=_deadline(session, kind, deadline_days), notice_date=notice_date,

@@ -117,6 +117,8 @@ def test_an_english_client_gets_the_english_letter(workspace: Workspace, alpha: 
                     "€1,234.56", "1 December 2026", "Lyon, 23 November 2026", "Fixed recovery indemnity", "GB"):
         assert mention in text, mention
     assert "Madame" not in text
+    claim = text_of(letters.produce_letter(workspace, client_id, LetterKind.CLAIM, AS_OF).pdf)
+    assert "Requête en injonction de payer" in claim  # filed with a French court: in French
 
 
 def test_sixty_invoices_break_across_pages_with_the_header_repeated(workspace: Workspace,
@@ -172,7 +174,8 @@ def test_the_claim_file_merges_the_stored_letters(workspace: Workspace, alpha: t
     assert len(pages) == cover_pages + 2
     cover = "\n".join(pages[:cover_pages])
     for mention in ("Requête en injonction de payer", "Chronologie des démarches", "Bordereau des pièces",
-                    notice.filename, "tribunal de commerce", "292,80 €", "SIREN 552 100 554"):
+                    notice.filename, "tribunal de commerce", "292,80 €", "SIREN 552 100 554",
+                    "Fait à Lyon, le 23 novembre 2026"):
         assert mention in cover, mention
     assert "MISE EN DEMEURE DE PAYER" in pages[cover_pages]
 
