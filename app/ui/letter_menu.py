@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -12,11 +13,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -96,11 +99,42 @@ def add_letter_menus(window: QMainWindow, workspace: Workspace, runner: Runner, 
     add(settings, "settings_rates", _("Legal &rates…"), lambda: RatesDialog(workspace, runner, read_only, window))
     add(settings, "settings_letter_texts", _("Letter &texts…"),
         lambda: LetterTemplatesDialog(workspace, runner, as_of(), read_only, window))
+    logo = QAction(_("Letter l&ogo…"), window)
+    logo.setObjectName("settings_letter_logo")
+    logo.setEnabled(not read_only)
+    logo.triggered.connect(lambda _checked=False: choose_logo(window, workspace, runner))
+    settings.addAction(logo)
+    entries["settings_letter_logo"] = logo
     file_menu = _menu_titled(window, _("&File"))
     if file_menu is not None:
         add(file_menu, "file_day_letters", _("The day's &letters…"),
             lambda: LetterBatchDialog(workspace, runner, as_of(), window))
     return entries
+
+
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def choose_logo(parent: QWidget, workspace: Workspace, runner: Runner, path: Path | None = None) -> None:
+    """Ask for a PNG or JPEG (unless ``path`` is given) and keep it as the letters' logo."""
+    if path is None:
+        chosen, _selected = QFileDialog.getOpenFileName(parent, _("Letter logo"), str(Path.home()),
+                                                        _("Images (*.png *.jpg *.jpeg)"))
+        if not chosen:
+            return
+        path = Path(chosen)
+    mime = LOGO_TYPES.get(path.suffix.lower(), "")
+    chosen_path = path
+
+    def work() -> int:
+        try:
+            content = chosen_path.read_bytes()
+        except OSError as error:
+            raise letters.LetterFailed(f"{chosen_path}: {error.strerror or error}") from error
+        return letters.set_company_logo(workspace, chosen_path.name, content, mime)
+    runner.submit(work, lambda _id: QMessageBox.information(
+        parent, _("Letter logo"), _("Letters now carry the logo {file}.").format(file=chosen_path.name)),
+        context=parent)
 
 
 class LetterBatchDialog(QDialog):

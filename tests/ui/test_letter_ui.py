@@ -122,3 +122,36 @@ def test_the_client_page_offers_the_letters(qtbot: QtBot, context: ViewContext) 
     dialogs = [w for w in page.findChildren(LetterPreviewDialog)]
     assert dialogs and dialogs[-1].document is not None
     assert dialogs[-1].kind() is LetterKind.STATEMENT
+
+
+def test_the_window_menus_reach_the_letter_dialogs_and_the_logo(qtbot: QtBot, workspace: Workspace,
+                                                                tmp_path: Path) -> None:
+    from PIL import Image
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.letter_menu import choose_logo
+    from app.ui.main_window import MainWindow
+
+    runner = SyncRunner()
+    window = MainWindow(workspace.info(), ViewContext(workspace, runner, date(2026, 11, 23)))
+    qtbot.addWidget(window)
+    assert set(window.letter_actions) == {"settings_rates", "settings_letter_texts", "settings_letter_logo",
+                                          "file_day_letters"}
+    window.letter_actions["settings_rates"].trigger()
+    assert window.findChildren(RatesDialog)
+    window.letter_actions["settings_letter_texts"].trigger()
+    assert window.findChildren(LetterTemplatesDialog)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), "navy").save(logo)
+    shown: list[str] = []
+    original = QMessageBox.information
+    QMessageBox.information = lambda _parent, _title, text, *_args: shown.append(text)  # type: ignore[assignment]
+    try:
+        choose_logo(window, workspace, runner, logo)
+    finally:
+        QMessageBox.information = original  # type: ignore[method-assign]
+    assert shown and "logo.png" in shown[0] and runner.errors == []
+    from app.services.letters_load import read_creditor
+
+    with workspace.dossier.reading() as session:
+        assert read_creditor(session)[0].logo == logo.read_bytes()
