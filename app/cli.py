@@ -311,9 +311,9 @@ def _render_preview(preview: ImportPreview) -> str:
                "{refused} refused").format(file=preview.path.name, kind=preview.kind.value, **counts)]
     if preview.fatal:
         lines.append(_("Refused: {reason}").format(reason=preview.fatal))
-    lines += [f"  + {row.key}  {row.label}" for row in preview.created]
-    lines += [f"  ~ {row.key}  {row.label}  {row.detail}" for row in preview.updated]
-    lines += [f"  = {row.key}  {row.label}  {row.detail}" for row in preview.matched]
+    lines += [f"  + {row.key}  {row.description}" for row in preview.created]
+    lines += [f"  ~ {row.key}  {row.description}  {row.detail}" for row in preview.updated]
+    lines += [f"  = {row.key}  {row.description}  {row.detail}" for row in preview.matched]
     lines += [f"  ! {row.ref or preview.path.name}: {row.detail}" for row in preview.refused]
     lines += [f"  * {note}" for note in preview.notes]
     return "\n".join(lines)

@@ -66,12 +66,12 @@ def parse_einvoice(data: bytes, file: str) -> ParsedFile:
 def _embedded_xml(data: bytes, file: str) -> bytes:
     """The invoice XML attached to a PDF/A-3, by its standard name (any .xml attachment as a last resort)."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged xref tables are repaired, not worth a warning
+    # A damaged PDF fails inside pypdf with any exception type (zlib, struct, recursion…): all mean "unreadable".
     try:
         attachments = {name.lower(): contents for name, contents in PdfReader(BytesIO(data)).attachments.items()}
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
+    except Exception as exc:
         raise ImportRefused(_("{file} is not a readable PDF: {error}").format(file=file, error=exc)) from exc
     names = [name for name in EMBEDDED_NAMES if name in attachments]
     names += sorted(name for name in attachments if name.endswith(".xml"))

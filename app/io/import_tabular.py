@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -192,18 +191,19 @@ def _delimiter(text: str) -> str:
 
 def _xlsx_cells(data: bytes, file: str) -> tuple[str, list[tuple[int, list[str]]]]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # A damaged workbook fails deep inside zipfile, zlib or the XML reader with any exception type; all of them
+    # mean the same thing to the user, so they are refused as one (this is third-party parsing of hostile bytes).
     try:
         workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+    except Exception as exc:
         raise ImportRefused(_("{file} is not a readable XLSX workbook: {error}").format(file=file, error=exc)) from exc
     try:
         sheet = workbook.worksheets[0]
         cells = [(number, [_cell_text(value) for value in row])
                  for number, row in enumerate(sheet.iter_rows(values_only=True, max_row=MAX_ROWS), start=1)]
         return str(sheet.title), cells
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except Exception as exc:
         raise ImportRefused(_("{file} is not a readable XLSX workbook: {error}").format(file=file, error=exc)) from exc
     finally:
         workbook.close()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from app.formatting import format_cents, format_date
 from app.io.import_records import ImportCancelled, ImportKind, ImportRefused, ParsedFile, SourceRef
 
 # The interface names these through the services layer.
@@ -30,9 +32,21 @@ class PreviewRow:
 
     type: RecordType
     key: str  # invoice number, account code, bank reference…
-    label: str  # client name, amount and date: what the user recognises
+    label: str  # client name (or any text the user recognises the record by)
     ref: SourceRef | None = None
     detail: str = ""
+    amount_cents: int | None = None  # formatted only when shown: 100,000 rows stay fast to preview
+    on: date | None = None
+
+    @property
+    def description(self) -> str:
+        """The label, then the amount and the date when the row has them (``Dupont — 1 200,00 € — 05/11/2026``)."""
+        parts = [self.label] if self.label else []
+        if self.amount_cents is not None:
+            parts.append(format_cents(self.amount_cents))
+        if self.on is not None:
+            parts.append(format_date(self.on))
+        return " — ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

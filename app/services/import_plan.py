@@ -283,8 +283,7 @@ class _Invoices:
 
     def refuse(self, record: InvoiceRecord, reason: str) -> None:
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
-        self.plan.refused.append(PreviewRow(kind, record.number, format_cents(record.amount_incl_cents),
-                                            record.ref, reason))
+        self.plan.refused.append(PreviewRow(kind, record.number, "", record.ref, reason, record.amount_incl_cents))
 
     def one(self, record: InvoiceRecord) -> None:
         client = self.plan.clients.get(record.client_key)
@@ -312,8 +311,8 @@ class _Invoices:
         self.from_terms += record.due_date is None
         self.plan.invoices.append(InvoiceStep(record, None, due))
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
-        self.plan.created.append(PreviewRow(kind, record.number, _label(client.name, record.amount_incl_cents,
-                                                                        record.issue_date), record.ref))
+        self.plan.created.append(PreviewRow(kind, record.number, client.name, record.ref, "",
+                                            record.amount_incl_cents, record.issue_date))
 
     def compare(self, record: InvoiceRecord, client: ClientStep, due: date, existing: ExistingInvoice) -> None:
         ours = existing.source == self.plan.source.value and (existing.external_key or "") == record.key
@@ -337,9 +336,8 @@ class _Invoices:
             return
         self.plan.invoices.append(InvoiceStep(record, existing.id, due, changes))
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
-        self.plan.updated.append(PreviewRow(kind, record.number, _label(client.name, record.amount_incl_cents,
-                                                                        record.issue_date), record.ref,
-                                            _describe_changes(changes)))
+        self.plan.updated.append(PreviewRow(kind, record.number, client.name, record.ref, _describe_changes(changes),
+                                            record.amount_incl_cents, record.issue_date))
 
     @staticmethod
     def changes(record: InvoiceRecord, due: date, existing: ExistingInvoice) -> dict[str, tuple[object, object]]:
@@ -354,10 +352,6 @@ class _Invoices:
         if existing.due_date != due and (record.due_date is not None or "issue_date" in changes):
             changes["due_date"] = (existing.due_date, due)
         return changes
-
-
-def _label(name: str, cents: int, day: date) -> str:
-    return f"{name} — {format_cents(cents)} — {format_date(day)}"
 
 
 class _Settlements:
@@ -399,31 +393,31 @@ class _Settlements:
 
     def payment(self, record: PaymentRecord) -> None:
         if record.client_key not in self.plan.clients:
-            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key,
-                                                format_cents(record.amount_cents), record.ref,
-                                                _("No client for this payment.")))
+            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key, "", record.ref,
+                                                _("No client for this payment."), record.amount_cents))
             return
         client = self.plan.clients[record.client_key]
         existing = self.dossier.payments.get(record.external_key)
         if existing is not None and (existing[1] != client.client_id or existing[2] != record.amount_cents):
-            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key,
-                                                format_cents(record.amount_cents), record.ref,
+            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key, "", record.ref,
                                                 _("This payment was imported before with another client or amount; "
-                                                  "correct it by hand.")))
+                                                  "correct it by hand."), record.amount_cents))
             return
         payment_id = existing[0] if existing else None
         used = self.dossier.paid_by_payment.get(payment_id, 0) if payment_id else 0
         added = self.allocate(record.allocations, record.received_on, record.amount_cents - used, record.ref,
                               client, payment_key=record.external_key,
                               already=lambda invoice_id: self.dossier.allocated.get((payment_id or 0, invoice_id), 0))
-        label = _label(client.name, record.amount_cents, record.received_on)
+        shown = (client.name, record.ref)
         if payment_id is None:
             self.plan.payments.append(PaymentStep(record, None))
-            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, label, record.ref))
+            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, "",
+                                                record.amount_cents, record.received_on))
         elif added:
             self.plan.payments.append(PaymentStep(record, payment_id))
-            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, label, record.ref,
-                                                _("settles {numbers}").format(numbers=", ".join(added))))
+            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown,
+                                                _("settles {numbers}").format(numbers=", ".join(added)),
+                                                record.amount_cents, record.received_on))
         else:
             self.plan.unchanged += 1
 

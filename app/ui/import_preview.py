@@ -151,7 +151,7 @@ class ImportDialog(QDialog):
     def _fill(table: QTableWidget, rows: tuple[PreviewRow, ...]) -> None:
         table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            cells = (_(TYPE_LABELS.get(row.type.value, row.type.value)), row.key, row.label,
+            cells = (_(TYPE_LABELS.get(row.type.value, row.type.value)), row.key, row.description,
                      str(row.ref) if row.ref else "", row.detail)
             for column, text in enumerate(cells):
                 table.setItem(index, column, QTableWidgetItem(text))

@@ -275,7 +275,7 @@ def test_presets_are_saved_and_reused_for_the_same_headers(workspace: Workspace,
     assert reused.preset == "Mon logiciel" and reused.mapping["columns"] == mapping["columns"]
     preview = imports.preview_import(workspace, path, mapping=reused.mapping)
     assert [row.key for row in preview.created if row.type.value == "invoice"] == ["A1"]
-    assert "1\u202f234,56" in preview.created[-1].label
+    assert "1\u202f234,56" in preview.created[-1].description
 
 
 def test_bank_kind_without_a_handler_is_refused_clearly(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

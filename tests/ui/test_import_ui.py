@@ -1,0 +1,124 @@
+"""The import dialogs driven as a user would: preview tabs, Apply, Cancel, column mapping, drops, File > Import…."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from app.services import imports
+from app.services.workspace import Workspace
+from app.ui import drops
+from app.ui.import_mapping import MappingDialog
+from app.ui.import_preview import ImportDialog, start_import
+from app.ui.tasks import SyncRunner
+from tests.conftest import SAMPLES
+
+FRENCH_CSV = ("N° facture;Client;SIREN;Date d'émission;Date d'échéance;Montant HT;Montant TTC\n"
+              "F-001;Boulangerie Dupont;732829320;05/10/2026;04/11/2026;1 028,80;1 234,56 €\n"
+              "F-002;Garage Martin;;15/10/2026;14/11/2026;100,00;120,00\n"
+              "F-003;Garage Martin;;32/10/2026;;10,00;12,00\n")
+
+
+@pytest.fixture
+def french_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "factures.csv"
+    path.write_bytes(FRENCH_CSV.encode("cp1252"))
+    return path
+
+
+def test_preview_tabs_then_apply(qtbot: QtBot, workspace: Workspace, runner: SyncRunner) -> None:
+    dialog = ImportDialog(workspace, runner, SAMPLES / "fec" / "adams43360_fec_propre.txt")
+    qtbot.addWidget(dialog)
+    assert dialog.preview is not None
+    assert dialog.tables["created"].rowCount() == 6
+    assert dialog.tabs.tabText(0).endswith("(6)")
+    assert dialog.apply_button.isEnabled()
+    seen: list[bool] = []
+    dialog.imported.connect(lambda: seen.append(True))
+    dialog.apply_button.click()
+    assert seen == [True] and dialog.outcome is not None and dialog.outcome.created == 6
+    assert not dialog.apply_button.isEnabled()
+
+
+def test_refused_rows_show_file_line_and_reason(qtbot: QtBot, workspace: Workspace, runner: SyncRunner,
+                                                french_csv: Path) -> None:
+    mapping = {"target": "invoices", "columns": {"number": "N° facture", "client": "Client",
+                                                 "issue_date": "Date d'émission", "due_date": "Date d'échéance",
+                                                 "amount_incl": "Montant TTC", "amount_excl": "Montant HT",
+                                                 "siren": "SIREN"}, "date_order": "dmy"}
+    dialog = ImportDialog(workspace, runner, french_csv, mapping=mapping)
+    qtbot.addWidget(dialog)
+    refused = dialog.tables["refused"]
+    assert refused.rowCount() == 1
+    assert refused.item(0, 3).text() == "factures.csv:4"
+    assert "32/10/2026" in refused.item(0, 4).text()
+    created = [dialog.tables["created"].item(row, 1).text() for row in range(dialog.tables["created"].rowCount())]
+    assert "F-001" in created and "F-002" in created
+
+
+def test_cancel_while_applying_leaves_the_dossier_unchanged(qtbot: QtBot, workspace: Workspace,
+                                                           runner: SyncRunner) -> None:
+    dialog = ImportDialog(workspace, runner, SAMPLES / "fec" / "adams43360_fec_propre.txt")
+    qtbot.addWidget(dialog)
+    dialog.progress_state.cancel_requested = True  # as if Cancel was clicked while the worker ran
+    dialog.apply()
+    assert dialog.outcome is None
+    assert "nothing" in dialog.summary.text().lower() or "rien" in dialog.summary.text().lower()
+    assert imports.preview_import(workspace, SAMPLES / "fec" / "adams43360_fec_propre.txt").has_changes
+
+
+def test_mapping_dialog_guesses_french_headers(qtbot: QtBot, workspace: Workspace, runner: SyncRunner,
+                                               french_csv: Path) -> None:
+    from app.services import import_presets
+
+    table = import_presets.table_preview(workspace, french_csv)
+    dialog = MappingDialog(workspace, runner, table)
+    qtbot.addWidget(dialog)
+    mapping = dialog.mapping()
+    assert mapping["target"] == "invoices"
+    assert mapping["columns"] == {"number": "N° facture", "client": "Client", "issue_date": "Date d'émission",
+                                  "amount_incl": "Montant TTC", "due_date": "Date d'échéance",
+                                  "amount_excl": "Montant HT", "siren": "SIREN"}
+    assert dialog.ok_button.isEnabled()
+    assert "→" in dialog.sample.horizontalHeaderItem(0).text()
+    dialog.combos["number"].setCurrentIndex(0)  # unmap a required field
+    assert not dialog.ok_button.isEnabled() and dialog.problem.text()
+
+
+def test_start_import_routes_a_table_through_the_mapping(qtbot: QtBot, workspace: Workspace, runner: SyncRunner,
+                                                         french_csv: Path) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    start_import(parent, workspace, runner, french_csv, lambda: None)
+    mapping_dialog = parent.findChild(MappingDialog)
+    assert mapping_dialog is not None
+    mapping_dialog.accept()
+    preview = parent.findChild(ImportDialog)
+    assert preview is not None and preview.preview is not None and preview.preview.created
+
+
+def test_drops_tell_dossiers_from_files_to_import(tmp_path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.encaisse")), QUrl.fromLocalFile(str(tmp_path / "b.csv"))])
+    assert drops.dropped_dossier(mime) == tmp_path / "a.encaisse"
+    assert drops.dropped_import(mime) == tmp_path / "b.csv"
+
+
+def test_screenshot_of_the_dialogs(qtbot: QtBot, workspace: Workspace, runner: SyncRunner, french_csv: Path,
+                                   tmp_path: Path) -> None:
+    from app.services import import_presets
+
+    mapping = MappingDialog(workspace, runner, import_presets.table_preview(workspace, french_csv))
+    qtbot.addWidget(mapping)
+    preview = ImportDialog(workspace, runner, SAMPLES / "fec" / "adams43360_fec_propre.txt")
+    qtbot.addWidget(preview)
+    for name, widget in (("mapping", mapping), ("preview", preview)):
+        widget.show()
+        qtbot.waitExposed(widget)
+        target = tmp_path / f"{name}.png"
+        assert widget.grab().save(str(target))
+        assert target.stat().st_size > 5000
