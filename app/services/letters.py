@@ -58,6 +58,15 @@ CLAIMING_KINDS = frozenset({LetterKind.REMINDER1, LetterKind.REMINDER2, LetterKi
                             LetterKind.CLAIM})
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 class LetterFailed(KnownError):
     """A letter cannot be produced; the message says what to do."""
 
@@ -307,6 +316,7 @@ def save_pdf(path: Path, content: bytes) -> Path:
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".encaisse-", suffix=".pdf", delete=False) as handle:
             handle.write(content)
+        os.chmod(handle.name, 0o666 & ~_UMASK)  # a temporary file is private; the letter is an ordinary file
         os.replace(handle.name, path)
     except OSError as error:
         raise LetterFailed(_("{path}: cannot write the letter ({detail}).").format(path=path, detail=error.strerror
