@@ -28,7 +28,8 @@ from reportlab.pdfgen.canvas import Canvas
 from app.letters.data import Fonts, LetterData, LetterKind
 from app.letters.layout import FRAME_WIDTH, LEFT, PAGE_HEIGHT, PAGE_WIDTH, TOP, WINDOW_TOP, WINDOW_X, epc_matrix
 from app.letters.placeholders import money
-from app.letters.render import identity_lines, render_batch
+from app.letters.render import render_batch
+from app.letters.story import identity_lines
 from app.services import letters, reports
 from app.services.clock import fixed_clock
 from app.services.demo import create_demo_dossier

@@ -18,12 +18,12 @@ from app.letters.labels import action_label
 from app.letters.layout import PAGE_HEIGHT, PAGE_WIDTH
 
 if TYPE_CHECKING:
-    from app.letters.render import _Story
+    from app.letters.story import Story
 
 IMAGE_TYPES = ("image/png", "image/jpeg")
 
 
-def claim_cover(story: _Story) -> None:
+def claim_cover(story: Story) -> None:
     """The cover pages: summary of the claim, then its timeline and the numbered exhibits."""
     data, words = story.data, story.words
     story.letterhead()
@@ -47,7 +47,7 @@ def claim_cover(story: _Story) -> None:
     story.closing()
 
 
-def _timeline(story: _Story) -> None:
+def _timeline(story: Story) -> None:
     data, words = story.data, story.words
     if not data.timeline:
         return
@@ -60,13 +60,13 @@ def _timeline(story: _Story) -> None:
     story.flow.append(story.table(rows, (22 * mm, 32 * mm, 78 * mm, 38 * mm), ()))
 
 
-def _cell(story: _Story, text: str) -> Any:
+def _cell(story: Story, text: str) -> Any:
     from reportlab.platypus import Paragraph
 
     return Paragraph(escape(story.text(text)), story.styles["cell"]) if text else ""
 
 
-def _exhibits(story: _Story) -> None:
+def _exhibits(story: Story) -> None:
     data, words = story.data, story.words
     if not data.attachments:
         return
