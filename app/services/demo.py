@@ -13,7 +13,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.kinds import Channel
-from app.models import Base, LadderStep, Segment
+from app.domain.periods import add_months
+from app.i18n import _
+from app.models import Base, LadderStep, LegalRate, Segment
 from app.models.lock import WriteLock
 from app.paths import data_dir
 from app.services.clock import fixed_clock
@@ -62,6 +64,7 @@ def create_demo_dossier(path: Path, *, as_of: date, large: bool = False, seed: i
         with _gc_paused(), workspace.dossier.transaction() as session:
             rows = generate_rows(as_of=as_of, size=chosen, seed=seed, ladders=read_ladders(session))
             insert_rows(session, rows)
+            assume_unchanged_rates(session, as_of)
     except BaseException:
         workspace.close()
         _remove_dossier(path)
@@ -69,6 +72,23 @@ def create_demo_dossier(path: Path, *, as_of: date, large: bool = False, seed: i
     workspace.dossier.refresh_statistics()
     workspace.close()
     return workspace.path
+
+
+def assume_unchanged_rates(session: Session, as_of: date) -> None:
+    """Carry the last shipped half-year's rates up to ``as_of``, marked as a demo assumption.
+
+    A real dossier gets no such guess: a letter stating penalties refuses to run until the user enters
+    the half-year's published rates (Paramètres > Taux légaux). The demo must show its letters today.
+    """
+    last = session.scalar(select(LegalRate).order_by(LegalRate.semester_start.desc()).limit(1))
+    if last is None:
+        return
+    start = last.semester_start
+    while (start := add_months(start, 6)) <= as_of:
+        session.add(LegalRate(semester_start=start, ecb_mro_bp=last.ecb_mro_bp, legal_pro_bp=last.legal_pro_bp,
+                              legal_individual_bp=last.legal_individual_bp,
+                              source=_("demo: assumed unchanged since {date}, to be checked").format(
+                                  date=last.semester_start.strftime("%d/%m/%Y"))))
 
 
 def _remove_dossier(path: Path) -> None:

@@ -271,3 +271,21 @@ def test_large_proportions_on_a_reduced_count(tmp_path: Path) -> None:
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         db.close()
+
+
+def test_a_demo_past_the_shipped_rates_can_state_penalties_and_says_the_rate_is_assumed(tmp_path: Path) -> None:
+    from app.letters.data import LetterKind
+    from app.services.letters import produce_letter
+
+    as_of = date(2026, 11, 23)  # the shipped table ends with the first half of 2026
+    path = create_demo_dossier(tmp_path / "demo.encaisse", as_of=as_of)
+    with connect(path) as db:
+        source = scalar(db, "SELECT source FROM legal_rates WHERE semester_start = '2026-07-01'")
+        client = scalar(db, "SELECT a.client_id FROM actions a WHERE a.kind = 'formal_notice' ORDER BY a.id DESC")
+    assert "supposé inchangé" in source or "assumed unchanged" in source
+    ws = open_workspace(path, read_only=True)
+    try:
+        letter = produce_letter(ws, client, LetterKind.NOTICE, as_of)
+    finally:
+        ws.close()
+    assert letter.pdf.startswith(b"%PDF") and letter.data.penalties  # the interest is stated
