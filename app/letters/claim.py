@@ -53,8 +53,9 @@ def _timeline(story: Story) -> None:
         return
     rows: list[list[Any]] = [[words["col_date"], words["col_action"], words["col_summary"], words["col_document"]]]
     for item in data.timeline:
+        detail = item.summary or words.get(f"channel_{item.channel}", "")
         rows.append([story.date(item.on), action_label(item.kind, story.lang),
-                     _cell(story, item.summary), _cell(story, item.document)])
+                     _cell(story, detail), _cell(story, item.document)])
     story.flow.append(CondPageBreak(30 * mm))
     story.para(words["timeline_title"], "heading")
     story.flow.append(story.table(rows, (22 * mm, 32 * mm, 78 * mm, 38 * mm), ()))
