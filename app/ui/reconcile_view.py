@@ -107,6 +107,8 @@ class ReconcileDialog(QDialog):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Widths from the first rows only: measuring 2,000 lines' cells took 2.7 s on the large dossier.
+        table.horizontalHeader().setResizeContentsPrecision(60)
         table.horizontalHeader().setStretchLastSection(True)
         selection = table.selectionModel()
         selection.currentRowChanged.connect(lambda current, _previous: self._selected(current))

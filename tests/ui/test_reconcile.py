@@ -126,3 +126,17 @@ def test_threaded_apply_reports_progress(qtbot: QtBot, workspace: Workspace, med
     qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
     assert done == [1] and progress[-1] == (1, 1)
     assert states(dialog)[3] == RowState.IMPORTED
+
+
+def test_importer_routes_a_statement_here(qtbot: QtBot, workspace: Workspace, media: Ledger) -> None:
+    """Fichier > Importer… and drops go through the framework's start_import, which opens this window."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.ui.import_preview import start_import
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    start_import(parent, workspace, SyncRunner(), OCA, lambda: None)
+    (dialog,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReconcileDialog) and w.isVisible()]
+    assert states(dialog) == [RowState.IGNORED] * 3 + [RowState.TO_CHECK]
+    dialog.close()
