@@ -106,8 +106,8 @@ def parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
             if progress is not None:
                 progress(number, total)
         raw = lines[number]
-        if raw.strip():
-            _read_line(state, columns, raw.split(separator), SourceRef(file, number + 1))
+        if raw and not raw.isspace():
+            _read_line(state, columns, raw.split(separator), number + 1)
     match = _FILE_NAME.search(file)
     notes = [_("FEC lines read: {count}; customer lines: {customers}.").format(count=total - 1,
                                                                                customers=len(state.lines))]
@@ -137,7 +137,7 @@ def _columns(header: str, separator: str, file: str) -> _Columns:
     return _Columns(index, signed)
 
 
-def _read_line(state: _State, columns: _Columns, cells: list[str], ref: SourceRef) -> None:
+def _read_line(state: _State, columns: _Columns, cells: list[str], line: int) -> None:
     width = columns.width
     if len(cells) < width:
         cells = cells + [""] * (width - len(cells))
@@ -145,6 +145,7 @@ def _read_line(state: _State, columns: _Columns, cells: list[str], ref: SourceRe
     receivable = account.startswith(RECEIVABLE_PREFIXES)
     if not receivable and account[:1] != "7":
         return  # purchases, bank, VAT: nothing Encaisse keeps
+    ref = SourceRef(state.file, line)
     try:
         cents = _amount(columns, cells)
         on = _date(state, cells[columns.on].strip())

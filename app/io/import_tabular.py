@@ -109,6 +109,11 @@ _METHODS = {"virement": "transfer", "vir": "transfer", "transfer": "transfer", "
 _CREDIT_WORDS = ("avoir", "credit note", "credit", "refund")
 
 
+def field_label(name: str) -> str:
+    """A field's name as the user reads it (translated)."""
+    return _(FIELD_LABELS[name])
+
+
 def normalise_header(text: str) -> str:
     """``"N° facture"`` → ``"n facture"``: lower case, no accents, punctuation as single spaces."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
@@ -448,11 +453,11 @@ def _invoice_row(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> None:
     order = state.mapping.date_order
     issued = _field(state, row, "issue_date", lambda t: parse_day(t, order))
     if issued is None:
-        raise _Bad(_("{field} is empty.").format(field=_(FIELD_LABELS["issue_date"])),
+        raise _Bad(_("{field} is empty.").format(field=field_label("issue_date")),
                    state.mapping.columns.get("issue_date", ""))
     amount = _field(state, row, "amount_incl", parse_cents)
     if amount is None:
-        raise _Bad(_("{field} is empty.").format(field=_(FIELD_LABELS["amount_incl"])),
+        raise _Bad(_("{field} is empty.").format(field=field_label("amount_incl")),
                    state.mapping.columns.get("amount_incl", ""))
     due = _field(state, row, "due_date", lambda t: parse_day(t, order))
     excl = _field(state, row, "amount_excl", parse_cents)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.i18n import _
-from app.io.import_records import Cancelled, ImportCancelled, ImportKind, ParsedFile, Progress, check_cancel
+from sqlalchemy.orm import Session
+
+from app.io.import_records import Cancelled, ImportKind, ImportRefused, ParsedFile, Progress, check_cancel
 from app.services import imports
 from app.services.import_dto import ImportPreview, ImportResult, PreviewRow, RecordType
-from app.services.import_plan import make_plan
+from app.services.import_plan import Plan, fingerprint, make_plan
 from app.services.import_write import PlanWriter
 from app.services.workspace import Workspace
 
@@ -49,20 +50,20 @@ def preview_invoices(ws: Workspace, parsed: ParsedFile, path: Path, *, progress:
     """Compare the file's clients, invoices and payments with the dossier; nothing is written."""
     with ws.dossier.reading() as session:
         plan = make_plan(session, parsed, progress=progress, cancelled=cancelled)
+        state = fingerprint(session)
     refused = [PreviewRow(RecordType.INVOICE, problem.field, "", problem.ref, problem.message)
                for problem in parsed.problems]
     return ImportPreview(parsed.kind, path, parsed, tuple(plan.created), tuple(plan.updated), (), plan.unchanged,
-                         tuple(refused + plan.refused), tuple([*parsed.notes, *plan.notes]), plan.fatal)
+                         tuple(refused + plan.refused), tuple([*parsed.notes, *plan.notes]), plan.fatal,
+                         payload=(state, plan))
 
 
 def apply_invoices(ws: Workspace, preview: ImportPreview, *, progress: Progress | None = None,
                    cancelled: Cancelled | None = None) -> ImportResult:
-    """Recompute the plan inside the transaction (the dossier may have changed since the preview) and write it."""
+    """Write the preview's plan, recomputed inside the transaction if the dossier changed since the preview."""
     with ws.dossier.transaction() as session:
-        plan = make_plan(session, preview.parsed, cancelled=cancelled)
+        plan = _current_plan(session, preview, cancelled)
         if plan.fatal:
-            from app.io.import_records import ImportRefused
-
             raise ImportRefused(plan.fatal)
         clients = PlanWriter(ws, session, plan, preview.parsed.file, progress=progress, cancelled=cancelled).write()
         check_cancel(cancelled)
@@ -71,11 +72,17 @@ def apply_invoices(ws: Workspace, preview: ImportPreview, *, progress: Progress 
                         None, clients)
 
 
+def _current_plan(session: Session, preview: ImportPreview, cancelled: Cancelled | None) -> Plan:
+    payload = preview.payload
+    if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[1], Plan) \
+            and payload[0] == fingerprint(session):
+        return payload[1]
+    return make_plan(session, preview.parsed, cancelled=cancelled)
+
+
 def register() -> None:
     parsers = {ImportKind.CSV: _parse_csv, ImportKind.XLSX: _parse_xlsx, ImportKind.FEC: _parse_fec,
                ImportKind.FACTURX: _parse_einvoice, ImportKind.CII: _parse_einvoice, ImportKind.UBL: _parse_einvoice}
     for kind, parse in parsers.items():
         imports.register_handler({kind}, parse=parse, preview=preview_invoices, apply=apply_invoices)
 
-
-__all__ = ["ImportCancelled", "_", "apply_invoices", "preview_invoices", "register"]

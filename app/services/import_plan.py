@@ -171,6 +171,25 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
     return found
 
 
+_FINGERPRINT_SQL = (
+    "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || total(amount_incl_cents) || ':' || "
+    "total(settled_cents) || ':' || total(client_id) || ':' || total(julianday(due_date)) || ':' || "
+    "total(julianday(issue_date)) FROM invoices), "
+    "(SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || total(amount_cents) || ':' || total(client_id) "
+    "FROM payments), "
+    "(SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || total(amount_cents) FROM allocations), "
+    "(SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || total(length(name) + length(siren) + "
+    "length(vat_number) + coalesce(payment_terms_days, -1)) FROM clients), "
+    "(SELECT siren || ':' || payment_terms_days FROM company)"
+)
+
+
+def fingerprint(session: Session) -> tuple[object, ...]:
+    """A cheap summary of what a plan depends on: when it is unchanged at apply time, the preview's plan holds."""
+    row = session.connection().exec_driver_sql(_FINGERPRINT_SQL).one()
+    return tuple(row)
+
+
 def make_plan(session: Session, parsed: ParsedFile, *, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> Plan:
     """Compare ``parsed`` with the dossier; reads only."""

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.io.import_records import ImportCancelled, ImportKind, ImportRefused
 from app.models import Action, Allocation, Client, Invoice, Payment, StoredDocument
-from app.services import import_presets, imports, import_write
+from app.services import import_presets, import_write, imports
 from app.services.clock import fixed_clock
 from app.services.workspace import Workspace, create_workspace
 from tests.conftest import COMPANY, SAMPLES, TODAY
@@ -259,7 +259,7 @@ def test_xlsx_samples(workspace: Workspace) -> None:
     with workspace.dossier.reading() as session:
         assert session.scalar(select(Invoice.amount_incl_cents).where(Invoice.number == "INV-00001")) == 10000
         assert session.scalars(select(Client.name)).all() == ["Test Customer"]
-    with pytest.raises(ImportRefused, match="akaunting_transactions.xlsx"):  # no client column to guess
+    with pytest.raises(ImportRefused, match=r"akaunting_transactions\.xlsx"):  # no client column to guess
         imports.preview_import(workspace, SAMPLES / "xlsx" / "akaunting_transactions.xlsx")
 
 
@@ -282,16 +282,33 @@ def test_bank_kind_without_a_handler_is_refused_clearly(workspace: Workspace, mo
     monkeypatch.setattr(imports, "_HANDLERS", {k: v for k, v in imports._HANDLERS.items()
                                                if not imports.is_bank_kind(k)})
     monkeypatch.setattr(imports, "_plugins_loaded", [True])
-    with pytest.raises(ImportRefused, match="OCA_test-camt053.xml"):
+    with pytest.raises(ImportRefused, match=r"OCA_test-camt053\.xml"):
         imports.preview_import(workspace, SAMPLES / "camt053" / "OCA_test-camt053.xml")
 
 
 def test_unknown_and_empty_files_are_refused_naming_them(workspace: Workspace, tmp_path: Path) -> None:
     empty = tmp_path / "vide.csv"
     empty.write_bytes(b"  \n")
-    with pytest.raises(ImportRefused, match="vide.csv"):
+    with pytest.raises(ImportRefused, match=r"vide\.csv"):
         imports.preview_import(workspace, empty)
     binary = tmp_path / "photo.bin"
     binary.write_bytes(bytes(range(256)) * 4)
-    with pytest.raises(ImportRefused, match="photo.bin"):
+    with pytest.raises(ImportRefused, match=r"photo\.bin"):
         imports.preview_import(workspace, binary)
+
+
+def test_a_dossier_changed_after_the_preview_gets_a_fresh_plan(workspace: Workspace, tmp_path: Path) -> None:
+    from datetime import date
+
+    from tests.services.ledger import Ledger
+
+    path = _fec(tmp_path, "late.txt", [*_sale("1", "C1", "F1", "100,00"), *_sale("2", "C1", "F2", "40,00")])
+    preview = imports.preview_import(workspace, path)
+    book = Ledger(workspace)
+    book.client("C9", "Someone else")
+    book.invoice("C9", "F1", date(2026, 9, 1), date(2026, 10, 1), 777)  # typed by hand meanwhile
+    result = imports.apply_import(workspace, preview, backup=False)
+    assert result.refused == 1  # F1 is now another client's: refused, not overwritten
+    with workspace.dossier.reading() as session:
+        assert dict(session.execute(select(Invoice.number, Invoice.amount_incl_cents)).all()) == {"F1": 777,
+                                                                                                  "F2": 4000}
