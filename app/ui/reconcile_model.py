@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QColor
 
 from app.domain.bank_rules import Confidence
@@ -130,3 +131,28 @@ class ReconcileModel(RowTableModel[ReconcileRow]):
 
     def row_of(self, reference: str) -> int:
         return next(i for i, r in enumerate(self._rows) if r.line.line.bank_reference == reference)
+
+
+SHOWN = {"all": N_("All lines"), "to_check": N_("To check or unmatched"), "accepted": N_("Accepted"),
+         "skipped": N_("Skipped or ignored")}
+_SHOWN_STATES = {"to_check": {RowState.TO_CHECK, RowState.UNMATCHED}, "accepted": {RowState.ACCEPTED},
+                 "skipped": {RowState.IMPORTED, RowState.IGNORED}}
+
+
+class ReconcileProxy(QSortFilterProxyModel):
+    """Sorts on raw values and shows the lines of one kind of state ("all" by default)."""
+
+    def __init__(self, model: ReconcileModel) -> None:
+        super().__init__()
+        self.setSourceModel(model)
+        self.reconcile_model = model
+        self.shown = "all"
+
+    def show_only(self, shown: str) -> None:
+        self.beginFilterChange()
+        self.shown = shown
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        states = _SHOWN_STATES.get(self.shown)
+        return states is None or self.reconcile_model.row_at(source_row).state in states

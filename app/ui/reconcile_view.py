@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +42,7 @@ from app.services.bank_dto import ConfirmedLine, LineStatus, StatementPreview, S
 from app.services.dto import AllocationInput
 from app.services.workspace import Workspace
 from app.ui.columns import SORT_ROLE
-from app.ui.reconcile_model import Decision, ReconcileModel, ReconcileRow, RowState
+from app.ui.reconcile_model import SHOWN, Decision, ReconcileModel, ReconcileProxy, ReconcileRow, RowState
 from app.ui.reconcile_panel import LinePanel
 from app.ui.tasks import Runner, show_error
 
@@ -83,7 +84,8 @@ class ReconcileDialog(QDialog):
         self.busy = False
         self.state = ApplyProgress()
         self.model = ReconcileModel()
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = ReconcileProxy(self.model)
+        self.shown = QComboBox()
         self.table = QTableView()
         self.summary = QLabel(_("Reading the statement…"))
         self.panel = LinePanel(workspace, runner, workspace.clock())
@@ -97,8 +99,11 @@ class ReconcileDialog(QDialog):
         self.load()
 
     def _build(self) -> None:
-        self.proxy.setSourceModel(self.model)
+        self.proxy.setParent(self)
         self.proxy.setSortRole(SORT_ROLE)
+        for key, label in SHOWN.items():
+            self.shown.addItem(_(label), key)
+        self.shown.currentIndexChanged.connect(lambda _i: self.proxy.show_only(self.shown.currentData()))
         table = self.table
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
@@ -121,7 +126,11 @@ class ReconcileDialog(QDialog):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(QLabel(_("Show")))
+        top.addWidget(self.shown)
+        layout.addLayout(top)
         layout.addWidget(splitter, 1)
         self.progress.hide()
         layout.addWidget(self.progress)

@@ -140,3 +140,15 @@ def test_importer_routes_a_statement_here(qtbot: QtBot, workspace: Workspace, me
     (dialog,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReconcileDialog) and w.isVisible()]
     assert states(dialog) == [RowState.IGNORED] * 3 + [RowState.TO_CHECK]
     dialog.close()
+
+
+def test_show_only_the_lines_to_check(qtbot: QtBot, qtmodeltester: object, workspace: Workspace,
+                                      media: Ledger) -> None:
+    dialog, _done = open_dialog(qtbot, workspace)
+    qtmodeltester.check(dialog.proxy)  # type: ignore[attr-defined]
+    dialog.shown.setCurrentIndex(dialog.shown.findData("to_check"))
+    assert dialog.proxy.rowCount() == 1
+    dialog.accept_sure_proposals()
+    assert dialog.proxy.rowCount() == 0  # accepted: no longer to check
+    dialog.shown.setCurrentIndex(dialog.shown.findData("skipped"))
+    assert dialog.proxy.rowCount() == 3
