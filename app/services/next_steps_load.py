@@ -90,17 +90,16 @@ def client_cases(session: Session, as_of: date, grace_days: int,
     plans = _plans(session, as_of, open_ids)
     segment_ladders = {code: ladder for code, ladder in session.execute(select(Segment.code, Segment.ladder_id))}
     cases = {}
-    for client in session.execute(select(Client.id, Client.account_code, Client.name, Client.segment_code,
-                                         Client.ladder_id, Client.is_consumer, Client.do_not_remind,
-                                         Client.credit_limit_cents)):
-        if client.id not in invoices:
+    for client_id, code, name, segment, own_ladder, consumer, do_not_remind, limit in session.connection().execute(
+            select(Client.id, Client.account_code, Client.name, Client.segment_code, Client.ladder_id,
+                   Client.is_consumer, Client.do_not_remind, Client.credit_limit_cents)).all():
+        if client_id not in invoices:
             continue
-        ladder_id = client.ladder_id or segment_ladders.get(client.segment_code or "") or default
-        cases[client.id] = ClientCase(
-            client.id, client.account_code, client.name, rules.get(ladder_id, rules[default]),
-            tuple(invoices[client.id]), client.segment_code, client.is_consumer, client.do_not_remind,
-            client.credit_limit_cents, max(0, credits.get(client.id, 0)), "C", tuple(history.get(client.id, ())),
-            tuple(promises.get(client.id, ())), tuple(plans.get(client.id, ())))
+        ladder_id = own_ladder or segment_ladders.get(segment or "") or default
+        cases[client_id] = ClientCase(
+            client_id, code, name, rules.get(ladder_id, rules[default]), tuple(invoices[client_id]), segment,
+            bool(consumer), bool(do_not_remind), limit, max(0, credits.get(client_id, 0)), "C",
+            tuple(history.get(client_id, ())), tuple(promises.get(client_id, ())), tuple(plans.get(client_id, ())))
     return cases
 
 
@@ -113,8 +112,10 @@ def _open_invoices(session: Session, as_of: date) -> dict[int, list[OpenInvoice]
     ever = set(session.scalars(select(dispute_invoices.c.invoice_id).join(
         Dispute, Dispute.id == dispute_invoices.c.dispute_id).where(Dispute.opened_on <= as_of)))
     found: dict[int, list[OpenInvoice]] = defaultdict(list)
-    for invoice_id, client_id, cents, number, issued, due, no_reminder in session.connection().execute(statement).all():
-        found[client_id].append(OpenInvoice(invoice_id, number, _day(issued), _day(due), int(cents), bool(no_reminder),
+    rows = session.connection().execute(statement).all()
+    day = _parser(rows[0][4]) if rows else _day
+    for invoice_id, client_id, cents, number, issued, due, no_reminder in rows:
+        found[client_id].append(OpenInvoice(invoice_id, number, day(issued), day(due), int(cents), bool(no_reminder),
                                             invoice_id in disputed, invoice_id in ever))
     return found
 
@@ -134,24 +135,27 @@ def history_of(session: Session, as_of: date) -> dict[int, list[PastAction]]:
     covering = (select(*columns, action_invoices.c.invoice_id)
                 .join(action_invoices, action_invoices.c.action_id == Action.id)
                 .where(Action.occurred_on <= as_of, action_invoices.c.invoice_id.in_(open_ids)))
-    # Contacts about settled invoices only matter while the minimum interval after them runs.
-    recent = select(*columns).where(Action.occurred_on <= as_of, Action.kind.in_(CONTACT_KINDS),
-                                    Action.occurred_on > as_of - timedelta(days=interval_days))
-    tasks = select(*columns).where(Action.occurred_on <= as_of, Action.kind.in_(_TASKS)
-                                   | Action.details.contains("follow_up_id"))
+    # Contacts about settled invoices only matter while the minimum interval after them runs; tasks always.
+    # One walk over the history for both (each needs a full scan: the follow-up answers are found by text).
+    recent_or_task = select(*columns).where(
+        Action.occurred_on <= as_of,
+        (Action.kind.in_(CONTACT_KINDS) & (Action.occurred_on > as_of - timedelta(days=interval_days)))
+        | Action.kind.in_(_TASKS) | Action.details.contains("follow_up_id"))
     rows: dict[int, Sequence[Any]] = {}
     links: dict[int, set[int]] = defaultdict(set)
     connection = session.connection()
     for row in connection.execute(covering).all():
         rows[row[0]] = row
         links[row[0]].add(row[-1])
-    for statement in (recent, tasks):
-        for row in connection.execute(statement).all():
-            rows.setdefault(row[0], row)
+    for row in connection.execute(recent_or_task).all():
+        rows.setdefault(row[0], row)
     found: dict[int, list[PastAction]] = defaultdict(list)
+    day = _parser(next(iter(rows.values()))[3]) if rows else _day
+    no_links: frozenset[int] = frozenset()
     for action_id, client_id, kind_text, on_text, channel, step_id, details, *_rest in rows.values():
+        linked = links.get(action_id)
         found[client_id].append(PastAction(
-            action_id, _ACTION_KINDS[kind_text], _day(on_text), frozenset(links.get(action_id, ())), step_id,
+            action_id, _ACTION_KINDS[kind_text], day(on_text), frozenset(linked) if linked else no_links, step_id,
             _CHANNELS[channel] if channel else None, _details(details)))
     return found
 
@@ -159,6 +163,12 @@ def history_of(session: Session, as_of: date) -> dict[int, list[PastAction]]:
 def _day(value: object) -> date:
     """A date read as text (SQLite stores ISO dates); another database may give a date already."""
     return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+def _parser(sample: object) -> Callable[[Any], date]:
+    """:func:`_day` decided once for a whole result (tens of thousands of dates): the driver gives all of a
+    column's values the same type."""
+    return date.fromisoformat if isinstance(sample, str) else _day
 
 
 def _details(text: str) -> dict[str, object]:
