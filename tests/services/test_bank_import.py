@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.bank_rules import Confidence, MatchReason
-from app.io.import_records import BankLine, ImportKind, ParsedFile, SourceRef
+from app.io.import_records import BankLine, ImportCancelled, ImportKind, ParsedFile, SourceRef
 from app.services import bank_import, imports, next_steps, reports
 from app.services.bank_dto import ConfirmedLine, LineStatus, StatementPreview
 from app.services.dto import AllocationInput
@@ -154,7 +154,7 @@ def test_cancelled_apply_changes_nothing(workspace: Workspace, book: Ledger) -> 
     statement = preview(workspace, *lines)
     alpha = book._clients["ALPHA"]
     snapshot = dump(workspace.path)
-    with pytest.raises(Exception, match="cancelled"):
+    with pytest.raises(ImportCancelled):
         bank_import.apply_statement(workspace, statement, [ConfirmedLine(bl, alpha) for bl in lines],
                                     cancelled=lambda: True, backup=False)
     assert dump(workspace.path) == snapshot

@@ -120,13 +120,13 @@ def test_cfonb_without_line_breaks() -> None:
 def test_cfonb_balances_are_checked() -> None:
     assert not read("cfonb/silarhi_complex-test.txt").notes  # 16 695,65 − 22,79 = 16 672,86, and so on
     (note,) = read("cfonb/akretion_bank_statement.cfo").notes  # an anonymised fixture: it does not add up
-    assert note.startswith("akretion_bank_statement.cfo:6:") and "11\u202f871,14" in note
+    assert note.startswith("akretion_bank_statement.cfo:6 ") and "11\u202f871,14" in note
 
 
 def test_mt940_balances_are_checked() -> None:
     assert not read("mt940/OCA_test-ing.940").notes and not read("mt940/cmxl_mt940.sta").notes
     (note,) = read("mt940/jejik_triodos.sta").notes  # 4 975,09 − 15,70 − 700,00 is not 4 370,79
-    assert note.startswith("jejik_triodos.sta:12:") and "4\u202f259,39" in note
+    assert note.startswith("jejik_triodos.sta:12 ") and "4\u202f259,39" in note
 
 
 def test_ofx_sgml_and_charset() -> None:
