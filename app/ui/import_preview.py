@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import KnownError
+from app.formatting import format_count
 from app.i18n import N_, _
 from app.services import imports
 from app.services.import_dto import ImportCancelled, ImportKind, ImportPreview, ImportResult, PreviewRow
@@ -34,7 +34,7 @@ from app.ui.tasks import Runner, show_error
 TYPE_LABELS = {"client": N_("Client"), "invoice": N_("Invoice"), "credit_note": N_("Credit note"),
                "payment": N_("Payment"), "bank_line": N_("Bank line")}
 FILE_FILTER = N_("Files to import (*.csv *.txt *.xlsx *.pdf *.xml *.sta *.940 *.swi *.ofx *.qfx *.cfo);;All files (*)")
-ShowView = Callable[[], object]
+SHOWN_ROWS = 2000
 
 
 class ImportProgress(QObject):
@@ -149,12 +149,17 @@ class ImportDialog(QDialog):
 
     @staticmethod
     def _fill(table: QTableWidget, rows: tuple[PreviewRow, ...]) -> None:
-        table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
+        """The first SHOWN_ROWS rows (a 500,000-line FEC previews 200,000 records; nobody reads past the first)."""
+        shown = rows[:SHOWN_ROWS]
+        table.setRowCount(len(shown) + (len(rows) > len(shown)))
+        for index, row in enumerate(shown):
             cells = (_(TYPE_LABELS.get(row.type.value, row.type.value)), row.key, row.description,
                      str(row.ref) if row.ref else "", row.detail)
             for column, text in enumerate(cells):
                 table.setItem(index, column, QTableWidgetItem(text))
+        if len(rows) > len(shown):
+            table.setItem(len(shown), 2, QTableWidgetItem(_("… and {count} more").format(
+                count=format_count(len(rows) - len(shown)))))
         table.resizeColumnsToContents()
 
     def apply(self) -> None:
@@ -240,18 +245,10 @@ def _open_preview(parent: QWidget, workspace: Workspace, runner: Runner, path: P
 
 def _open_bank(parent: QWidget, workspace: Workspace, runner: Runner, path: Path, kind: ImportKind,
                on_imported: Callable[[], object]) -> None:
-    """The bank engineer's reconciliation view: ``open_reconciliation(parent, workspace, runner, path, on_done)``."""
-    try:
-        from app.ui import reconcile_view  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        reconcile_view = None
-    opener = getattr(reconcile_view, "open_reconciliation", None)
-    if opener is None:
-        QMessageBox.information(parent, _("Encaisse"), _(
-            "{file} is a bank statement ({kind}); its reconciliation with invoices is not available in this version "
-            "yet.").format(file=path.name, kind=kind.value))
-        return
-    opener(parent, workspace, runner, path, on_imported)
+    """Bank statements are matched to invoices in the reconciliation view (app/ui/reconcile_view.py)."""
+    from app.ui.reconcile_view import open_reconciliation
+
+    open_reconciliation(parent, workspace, runner, path, on_imported)
 
 
 def add_import_action(window: QWidget, menu: QMenu, workspace: Workspace, runner: Runner, read_only: bool,

@@ -122,3 +122,27 @@ def test_screenshot_of_the_dialogs(qtbot: QtBot, workspace: Workspace, runner: S
         target = tmp_path / f"{name}.png"
         assert widget.grab().save(str(target))
         assert target.stat().st_size > 5000
+
+
+def test_a_bank_statement_opens_the_reconciliation_view(qtbot: QtBot, workspace: Workspace,
+                                                        runner: SyncRunner) -> None:
+    from app.ui.reconcile_view import ReconcileDialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    start_import(parent, workspace, runner, SAMPLES / "camt053" / "OCA_test-camt053.xml", lambda: None)
+    assert parent.findChild(ReconcileDialog) is not None
+    assert parent.findChild(ImportDialog) is None
+
+
+def test_a_large_preview_shows_its_first_rows_and_says_how_many_more(qtbot: QtBot, workspace: Workspace,
+                                                                      runner: SyncRunner, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import import_preview
+
+    monkeypatch.setattr(import_preview, "SHOWN_ROWS", 3)
+    dialog = ImportDialog(workspace, runner, SAMPLES / "fec" / "adams43360_fec_propre.txt")
+    qtbot.addWidget(dialog)
+    created = dialog.tables["created"]
+    assert created.rowCount() == 4
+    assert created.item(3, 2).text() == "… et 3 de plus"
