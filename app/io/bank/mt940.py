@@ -133,6 +133,8 @@ class _Reader:
         mark = match.group("mark")
         sign = 1 if mark in ("C", "RD") else -1  # a reversed debit gives money back
         name, iban, text = _counterparty(info)
+        if not name and not iban:  # Rabobank and SNS put the payer's account and name in the :61: itself
+            name, iban = _account_and_name(_customer_and_details(match))
         bank_ref = squeeze(match.group("bank") or "")
         customer = squeeze(match.group("customer") or "")
         label = squeeze(" ".join(filter(None, [customer if customer != "NONREF" else "",
@@ -142,6 +144,19 @@ class _Reader:
                         booking_date=booked, value_date=value, amount_cents=sign * amount, bank_reference=reference,
                         counterparty=name, counterparty_iban=iban, label=label, remittance=text,
                         end_to_end_id=_tag_value(info, "EREF"), reversal=mark.startswith("R"))
+
+
+def _customer_and_details(match: re.Match[str]) -> str:
+    return squeeze(f"{match.group('customer') or ''} {match.group('extra') or ''}")
+
+
+_IBAN_AND_NAME = re.compile(r"^([A-Z]{2}\d{2}[A-Z0-9]{10,30}) (.+)$")
+
+
+def _account_and_name(text: str) -> tuple[str, str]:
+    """(name, IBAN) from supplementary details that start with an IBAN, else empty strings."""
+    match = _IBAN_AND_NAME.match(text)
+    return (squeeze(match.group(2)), match.group(1)) if match else ("", "")
 
 
 def _entry_date(value: date, entry: str | None) -> date | None:

@@ -145,6 +145,13 @@ def test_mt940_ing_balances() -> None:
     assert lines[0].end_to_end_id == "EV12341REP1231456T1234"
 
 
+def test_mt940_sns_payer_in_the_movement() -> None:
+    first = read("mt940/OCA_test-sns.940").lines[0]
+    assert (first.amount_cents, first.counterparty, first.counterparty_iban) == (
+        -71313, "gerrits glas en schilderwerk", "NL49RABO0166416932")
+    assert "Factuur 17227/248/20" in first.remittance
+
+
 def test_mt940_german_and_postfinance() -> None:
     first = read("mt940/betterplace_sepa_snippet.sta").lines[0]
     assert (first.amount_cents, first.counterparty, first.counterparty_iban) == (
