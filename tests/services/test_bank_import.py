@@ -177,3 +177,20 @@ def test_credits_in_another_currency_are_left_alone(workspace: Workspace, book: 
     chf = BankLine(SourceRef("statement.xml", 1), "test:chf", date(2026, 11, 20), None, 45_000, currency="CHF")
     (only,) = preview(workspace, chf).lines
     assert (only.status, only.proposals) == (LineStatus.OTHER_CURRENCY, ())
+
+
+def test_a_statement_with_nothing_to_record_still_clears_the_freshness_warning(workspace: Workspace,
+                                                                              book: Ledger) -> None:
+    statement = preview(workspace, line(-5_000, "EDF", "PRLV", day=date(2026, 11, 21)))
+    result = bank_import.apply_statement(workspace, statement, [])
+    assert (result.payments, next_steps.last_bank_import(workspace)) == (0, date(2026, 11, 21))
+    older = preview(workspace, line(-5_000, "EDF", "PRLV", day=date(2026, 10, 1), ref="older"))
+    bank_import.apply_statement(workspace, older, [], backup=False)
+    assert next_steps.last_bank_import(workspace) == date(2026, 11, 21)  # an older statement never goes back
+    assert not next_steps.build_todo(workspace, date(2026, 11, 23)).bank_stale
+
+
+def test_only_sure_proposals_are_safe(workspace: Workspace, book: Ledger) -> None:
+    statement = preview(workspace, line(100_000, "", "FA-2026-0012", number=1), line(45_000, number=2),
+                        line(10_000, "GAMA INDUSTRIE", number=3))
+    assert [item.line.ref.line for item in bank_import.safe_lines(statement)] == [1]
