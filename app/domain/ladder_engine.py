@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from app.domain.kinds import ActionKind, Channel, OffsetBase, SuggestionKind, Tone
 from app.domain.ladder_engine_facts import (
     CONTACT_KINDS,
+    PRESCRIPTION_YEARS_B2B,
+    PRESCRIPTION_YEARS_CONSUMER,
     ClientCase,
     EngineSettings,
     OpenInvoice,
@@ -68,7 +70,7 @@ class _Context:
 
 def propose(case: ClientCase, as_of: date, settings: EngineSettings) -> list[Proposal]:
     """One client's proposals: its ladder step, the judicial route, call-backs, an LRAR's delivery dates."""
-    if case.do_not_remind or _postponed(case, as_of):
+    if case.do_not_remind or _postponed(case, as_of) or _nothing_reached(case, as_of, settings):
         return []
     ctx = _digest(case, as_of, settings, bank_warning(settings, as_of))
     route = _route(ctx)
@@ -87,6 +89,22 @@ def propose(case: ClientCase, as_of: date, settings: EngineSettings) -> list[Pro
         return proposals
     skipped = {a.details.get("key") for a in case.history if a.kind is ActionKind.SKIPPED and a.step_id is None}
     return [p for p in proposals if p.kind is SuggestionKind.STEP or p.key not in skipped]
+
+
+def _nothing_reached(case: ClientCase, as_of: date, settings: EngineSettings) -> bool:
+    """A client without history whose invoices are all short of the ladder's first step and far from their
+    limitation date: no step, no route, no call-back, no delivery to ask for, no prescription warning (about
+    half the clients of a dossier, whose full digest would find exactly that)."""
+    if case.history or not case.ladder.steps:
+        return False
+    first = case.ladder.steps[0]
+    if first.offset_base is not OffsetBase.DUE_DATE:
+        return False
+    years = PRESCRIPTION_YEARS_CONSUMER if case.is_consumer else PRESCRIPTION_YEARS_B2B
+    # The first cut prescription_warning makes: invoices due after it are never near their limitation date.
+    cutoff = as_of + timedelta(days=settings.prescription_warning_days + 1) - timedelta(days=365 * years)
+    earliest = max(as_of - timedelta(days=first.offset_days), cutoff)
+    return all(inv.due_date > earliest for inv in case.invoices)
 
 
 def _postponed(case: ClientCase, as_of: date) -> bool:

@@ -24,6 +24,7 @@ from app.i18n import N_, _
 from app.models import Allocation, Client, Invoice
 from app.services import reports
 from app.services.dto import Kpi, KpiReport
+from app.services.gc_pause import collector_paused
 from app.services.queries import settled_on
 from app.services.settings import AGING_LIMITS, DSO_WINDOW_MONTHS, read_setting
 from app.services.workspace import Workspace
@@ -92,6 +93,11 @@ def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int |
     work at once and releases Python's lock while it sums, so a large dossier's dashboard takes about half
     the time. No task waits for another inside the pool (a waiting worker would hold one of the two).
     """
+    with collector_paused():
+        return _dashboard(ws, as_of, months, period_months)
+
+
+def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | None) -> Dashboard:
     count = max(months + 12, reports.COUNTBACK_MONTHS)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
         daily = pool.submit(_reading, ws, lambda session: reports.flows(session, as_of))

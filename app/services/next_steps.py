@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.domain.ladder_engine import priority, suggest
 from app.domain.ladder_engine_facts import ClientCase, EngineSettings, Proposal, Why
 from app.services import next_steps_load as load
+from app.services.gc_pause import collector_paused
 from app.services.next_steps_risk import risk_grades, risk_sums
 from app.services.settings import (
     BANK_LAST_IMPORT,
@@ -31,6 +32,11 @@ T = TypeVar("T")
 
 def build_todo(ws: Workspace, as_of: date) -> TodoList:
     """Every client's suggested next action as of ``as_of``, highest priority first, with reasons and warnings."""
+    with collector_paused():
+        return _build_todo(ws, as_of)
+
+
+def _build_todo(ws: Workspace, as_of: date) -> TodoList:
     # The history and the risk sums run beside the cases' other reads, each on its own connection: SQLite
     # serves readers at once and releases Python's lock while it sums (as the dashboard does).
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="todo") as pool:

@@ -15,6 +15,7 @@ from app.domain.periods import Period, add_months, month_ends, month_start
 from app.domain.records import MonthFigures, OpenItem, PaymentFacts, PromiseFacts, SettlementKind
 from app.models import Allocation, Client, Invoice, Payment, Promise, dispute_invoices
 from app.services.dto import AgingLine, AgingReport, DsoPointView, KpiReport
+from app.services.gc_pause import collector_paused
 from app.services.kpi_labels import kpi_view
 from app.services.queries import (
     disputed_invoice_ids,
@@ -43,7 +44,7 @@ def open_items(session: Session, as_of: date) -> list[OpenItem]:
 
 def aged_balance(ws: Workspace, as_of: date, limits: Sequence[int] | None = None) -> AgingReport:
     """The balance âgée per client on ``as_of``, with disputed amounts and unallocated credits apart."""
-    with ws.dossier.reading() as session:
+    with collector_paused(), ws.dossier.reading() as session:
         bucket_limits = aging.BucketLimits(tuple(limits or read_setting(session, AGING_LIMITS)))
         items = open_items(session, as_of)
         balance = aging.aged_balance(items, as_of, bucket_limits)
