@@ -42,8 +42,8 @@ from app.services.letters_load import (
 from app.services.queries import disputed_invoice_ids
 from app.services.rates import rate_table
 from app.services.settings import LETTER_DEADLINE_DAYS, read_setting
-from app.services.todo_actions import execute_suggestion
-from app.services.todo_dto import Suggestion
+from app.services.todo_actions import execute_batch, execute_suggestion
+from app.services.todo_dto import BatchResult, Suggestion
 from app.services.workspace import Workspace
 
 PDF = "application/pdf"
@@ -250,6 +250,61 @@ def execute_letter_step(ws: Workspace, suggestion: Suggestion, on: date,
                 session.delete(stored)
         raise
     return action_id, letter
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutedLetters:
+    """A batch of letter steps executed: each stored and recorded, all of them in one PDF for the post."""
+
+    result: BatchResult
+    document: BatchDocument | None  # None when none could be produced
+
+
+def execute_letter_batch(ws: Workspace, suggestions: Sequence[Suggestion], on: date,
+                         progress: Progress | None = None) -> ExecutedLetters:
+    """Execute letter steps one by one (each its own stored letter and history entry, a stale one refused with
+    its reason), then put the letters made into one PDF to print. ``progress`` returning False stops after the
+    current letter."""
+    done: list[int] = []
+    refused: list[tuple[str, str]] = []
+    letters: list[LetterData] = []
+    for index, suggestion in enumerate(suggestions, start=1):
+        try:
+            action_id, letter = execute_letter_step(ws, suggestion, on)
+        except KnownError as error:
+            refused.append((suggestion.key, str(error)))
+        else:
+            done.append(action_id)
+            letters.append(letter.data)
+        if progress is not None and progress(index, len(suggestions)) is False and index < len(suggestions):
+            break
+    cancelled = len(done) + len(refused) < len(suggestions)
+    result = BatchResult(tuple(done), tuple(refused), cancelled)
+    if not letters:
+        return ExecutedLetters(result, None)
+    pdf = render_batch(letters, letter_fonts())
+    return ExecutedLetters(result, BatchDocument(pdf, sha256(pdf), f"{on.isoformat()}_lettres.pdf", len(letters)))
+
+
+def execute_selection(ws: Workspace, suggestions: Sequence[Suggestion], on: date,
+                      progress: Progress | None = None) -> ExecutedLetters:
+    """A batch from the "À faire" list: letters are produced, stored and printed together; the other steps
+    (e-mails until Encaisse sends them) are recorded. Progress counts all of them."""
+    letters = [s for s in suggestions if s.channel in (Channel.LETTER, Channel.REGISTERED_LETTER)]
+    others = [s for s in suggestions if s not in letters]
+
+    def shifted(offset: int) -> Callable[[int, int], bool] | None:
+        if progress is None:
+            return None
+        return lambda done, _total: progress(offset + done, len(suggestions)) is not False
+
+    made = execute_letter_batch(ws, letters, on, shifted(0)) if letters else ExecutedLetters(BatchResult((), ()), None)
+    if made.result.cancelled or not others:
+        return made
+    rest = execute_batch(ws, others, on, shifted(len(letters)))
+    merged = BatchResult(made.result.action_ids + rest.action_ids, made.result.refused + rest.refused,
+                         rest.cancelled)
+    return ExecutedLetters(merged, made.document)
 
 
 def batch_pdf(ws: Workspace, requests: Sequence[tuple[int, LetterKind]], as_of: date,

@@ -58,7 +58,12 @@ def confirmation(suggestion: Suggestion) -> tuple[str, str]:
             "{route} for {client} ({covered}).\n\nRecord in the history that the claim was handed over? "
             "Prepare the file itself with your court or agency.").format(
             route=route, client=suggestion.client_name, covered=_covered(suggestion))
-    what = _("e-mail") if suggestion.channel == Channel.EMAIL else _("letter")
+    if suggestion.channel == Channel.LETTER:
+        return _("Produce the letter"), _(
+            "Produce “{step}” for {client} ({covered}), keep it in the dossier and record it in the history?\n\n"
+            "The letter then opens, to print or save.").format(
+            step=suggestion.step_name, client=suggestion.client_name, covered=_covered(suggestion))
+    what = _("e-mail")
     return _("Record the reminder"), _(
         "Record in the history that “{step}” was sent by {what} to {client} ({covered})?\n\n"
         "Encaisse does not produce the {what} yet: send it yourself; only the step is recorded.").format(

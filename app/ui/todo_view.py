@@ -21,13 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.kinds import Channel
 from app.formatting import format_cents, format_count, format_date
 from app.i18n import _, ngettext
-from app.services import entries, next_steps, todo_actions
+from app.services import entries, letters, next_steps, todo_actions
 from app.services.entries import SegmentChoice
-from app.services.todo_dto import BatchResult, Suggestion, TodoList
+from app.services.letters import ExecutedLetters, LetterDocument
+from app.services.todo_dto import Suggestion, TodoList
 from app.ui.dialogs.form import EntryDialog, money_edit, read_cents
 from app.ui.dialogs.todo_postpone import PostponeDialog, SkipDialog
+from app.ui.letter_preview import LetterPreviewDialog, PdfFile
 from app.ui.tasks import show_error
 from app.ui.todo_execute import BatchProgress, batch_refusal, confirmation, execution_dialog
 from app.ui.todo_rows import GROUP_LABELS, TODO_COLUMNS, Group, TodoModel, TodoProxy, detail_html, group_of
@@ -69,6 +72,7 @@ class TodoView(DossierView):
         self.confirm: Callable[[str, str], bool] = lambda title, text: ask(self, title, text)
         self.inform: Callable[[str, str], object] = lambda title, text: QMessageBox.information(self, title, text)
         self.dialog: EntryDialog | None = None
+        self.preview: LetterPreviewDialog | None = None  # the last letter produced, open to print
         self._batch: BatchProgress | None = None
         self._keep_key: str | None = None
         self.last_batch_message = ""
@@ -350,10 +354,27 @@ class TodoView(DossierView):
             self._show_form(dialog, suggestion)
             return
         title, question = confirmation(suggestion)
-        if self.confirm(title, question):
-            self._next_after(suggestion)
+        if not self.confirm(title, question):
+            return
+        self._next_after(suggestion)
+        if suggestion.channel == Channel.LETTER:
+            runner.submit(lambda: letters.execute_letter_step(ws, suggestion, on), self._letter_made,
+                          context=self, progress=_("Producing the letter…"))
+        else:
             runner.submit(lambda: todo_actions.execute_suggestion(ws, suggestion, on), self._acted,
                           context=self, progress=_("Saving…"))
+
+    def _letter_made(self, result: object) -> None:
+        """A letter step was executed (here or through the notice dialog): the list reloads, the letter opens."""
+        self._acted()
+        if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], LetterDocument):
+            self._preview(result[1], result[1].filename)
+
+    def _preview(self, document: PdfFile, title: str) -> None:
+        self.preview = LetterPreviewDialog(self.context.runner, title or _("Letter"), None, parent=self,
+                                           document=document)
+        self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview.open()
 
     def _open_form(self, cls: Callable[..., EntryDialog]) -> None:
         suggestion = self.current()
@@ -365,7 +386,7 @@ class TodoView(DossierView):
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _result: self._next_after(suggestion))
-        dialog.saved.connect(self._acted)
+        dialog.saved.connect(self._letter_made)  # reloads; opens the letter when the form produced one
         dialog.open()
 
     def _next_after(self, suggestion: Suggestion) -> None:
@@ -406,7 +427,7 @@ class TodoView(DossierView):
         self.cancel_button.show()
         self._selection_changed()
         ws, on = self.context.workspace, self.context.as_of
-        self.context.runner.submit(lambda: todo_actions.execute_batch(ws, batch, on, progress=progress.report),
+        self.context.runner.submit(lambda: letters.execute_selection(ws, batch, on, progress=progress.report),
                                    self._batch_done, on_error=self._batch_failed, context=self)
 
     def _advanced(self, done: int, total: int) -> None:
@@ -423,16 +444,22 @@ class TodoView(DossierView):
         self.cancel_button.hide()
         self._acted()
 
-    def _batch_done(self, result: BatchResult) -> None:
+    def _batch_done(self, executed: ExecutedLetters) -> None:
         self._end_batch()
+        result = executed.result
         text = ngettext("{count} step recorded.", "{count} steps recorded.", len(result.action_ids)).format(
             count=format_count(len(result.action_ids)))
+        if executed.document is not None:
+            text += "\n" + ngettext("{count} letter to print opens now.", "{count} letters to print open now.",
+                                     executed.document.count).format(count=format_count(executed.document.count))
         if result.cancelled:
             text += "\n" + _("Stopped before the end.")
         if result.refused:
             text += "\n\n" + _("Not executed:") + "\n" + "\n".join(message for _key, message in result.refused[:12])
         self.last_batch_message = text
         self.inform(_("Execute the selection"), text)
+        if executed.document is not None:
+            self._preview(executed.document, _("The day's letters"))
 
     def _batch_failed(self, error: BaseException) -> None:
         self._end_batch()

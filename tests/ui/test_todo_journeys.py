@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.kinds import ActionKind, CallOutcome, Channel, SuggestionKind
-from app.services import client_page, dispute_reasons, entries
+from app.services import client_page, dispute_reasons, entries, rates, todo_actions
 from app.services.clock import fixed_clock
+from app.services.todo_dto import Suggestion
 from app.services.workspace import Workspace, create_workspace
 from app.ui.dialogs.call_sheet import CallSheetDialog
 from app.ui.dialogs.form import to_qdate
 from app.ui.dialogs.todo_notice import DeliveryDialog, NoticeDialog
 from app.ui.dialogs.todo_postpone import PostponeDialog, SkipDialog
 from app.ui.ladder_editor import LadderEditor
+from app.ui.letter_preview import LetterPreviewDialog
 from app.ui.main_window import MainWindow
 from app.ui.tasks import SyncRunner
 from app.ui.todo_rows import Group, group_of
@@ -68,6 +73,12 @@ def _clients(view: TodoView) -> list[str]:
 
 def _select(view: TodoView, code: str) -> None:
     view.select_keys({next(s.key for s in view.visible() if s.client_code == code)})
+
+
+def _entries(ws: Workspace, code: str) -> list[Any]:
+    client_id = client_page.client_id_for_code(ws, code)
+    assert client_id is not None
+    return list(client_page.client_page(ws, client_id, TODAY + timedelta(days=60)).history)
 
 
 def _history(ws: Workspace, code: str) -> list[ActionKind]:
@@ -179,8 +190,16 @@ def test_formal_notice_then_its_delivery(view: TodoView, small: Workspace) -> No
     dialog = view.dialog
     assert isinstance(dialog, NoticeDialog)
     dialog.number.setText("1A 123 456 7890 3")
+    dialog.submit()  # the shipped rates end in June 2026: the notice cannot state its interest yet
+    assert "second semestre 2026" in dialog.form_error.text() and dialog.isVisible()
+    assert ActionKind.FORMAL_NOTICE not in _history(small, "DELTA")
+    rates.save_rate(small, rates.RateRow(date(2026, 7, 1), 215, 262, 667, "arrêté (test)"))  # the user adds it
     dialog.submit()
     assert ActionKind.FORMAL_NOTICE in _history(small, "DELTA")
+    assert isinstance(view.preview, LetterPreviewDialog)  # the notice opens to print
+    assert "_notice_DELTA" in view.preview.document.filename
+    entry = next(e for e in _entries(small, "DELTA") if e.kind == ActionKind.FORMAL_NOTICE)
+    assert entry.document_id is not None
     for _ in range(30):
         day += timedelta(days=1)
         _move_to(view, day)
@@ -194,6 +213,28 @@ def test_formal_notice_then_its_delivery(view: TodoView, small: Workspace) -> No
     assert isinstance(record, DeliveryDialog)
     record.submit()
     assert ActionKind.DELIVERY in _history(small, "DELTA")
+
+
+def test_a_letter_step_produces_the_letter_keeps_it_and_opens_it(view: TodoView, small: Workspace) -> None:
+    day = TODAY
+    letter: list[Suggestion] = []
+    for _ in range(20):  # CHARLIE (due 10/11) reaches the Standard ladder's J+15 letter; earlier steps skipped
+        letter = [s for s in view.visible() if s.client_code == "CHARLIE" and s.channel == Channel.LETTER]
+        if letter:
+            break
+        for s in [s for s in view.visible() if s.client_code == "CHARLIE"]:
+            todo_actions.skip(small, s, day, "test")
+        day += timedelta(days=1)
+        _move_to(view, day)
+    assert letter
+    view.select_keys({letter[0].key})
+    view.execute_current()
+    assert isinstance(view.preview, LetterPreviewDialog)
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(view.preview.document.pdf)).pages)
+    assert "F-CHARLIE" in text and "400,00" in text
+    entry = next(e for e in _entries(small, "CHARLIE") if e.kind == ActionKind.LETTER)
+    assert entry.document_id is not None
+    assert "CHARLIE" not in [s.client_code for s in view.visible() if s.channel == Channel.LETTER]
 
 
 def test_double_click_opens_the_client_page(qtbot: QtBot, small: Workspace) -> None:

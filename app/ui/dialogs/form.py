@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import MoneyError, parse_amount
+from app.errors import KnownError
 from app.formatting import format_cents
 from app.i18n import _
 from app.services.dto import Problem
@@ -190,6 +191,8 @@ class EntryDialog(QDialog):
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationFailed):
             self.show_problems(list(error.problems))
+        elif isinstance(error, KnownError):  # e.g. a missing legal rate: said in the form, which stays open
+            show_message(self.form_error, str(error))
         else:
             show_error(self, error)
 

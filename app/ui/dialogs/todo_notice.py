@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLine
 
 from app.formatting import format_cents, format_date
 from app.i18n import _
-from app.services import todo_actions
+from app.services import letters, todo_actions
 from app.services.dto import Problem
 from app.services.todo_dto import ReasonCode, Suggestion
 from app.services.workspace import Workspace
@@ -76,8 +76,9 @@ class NoticeDialog(TodoDialog):
     def work(self) -> Callable[[], Any]:
         ws, suggestion = self.workspace, self.suggestion
         sent, number = from_qdate(self.sent.date()), normalise_lrar(self.number.text())
-        details = {"lrar_number": number}  # the key the client page's history labels
-        return lambda: todo_actions.execute_suggestion(ws, suggestion, sent, details=details)
+        details: dict[str, Any] = {"lrar_number": number}  # the key the client page's history labels
+        # The notice itself is produced, stored with its hash and recorded with the LRAR number; it opens to print.
+        return lambda: letters.execute_letter_step(ws, suggestion, sent, details=details)
 
 
 def _sent_on(suggestion: Suggestion) -> date | None:
