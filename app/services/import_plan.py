@@ -336,7 +336,7 @@ class _Invoices:
     def compare(self, record: InvoiceRecord, client: ClientStep, due: date, existing: ExistingInvoice) -> None:
         ours = existing.source == self.plan.source.value and (existing.external_key or "") == record.key
         wanted_kind = InvoiceKind.CREDIT_NOTE.value if record.is_credit_note else InvoiceKind.INVOICE.value
-        if (client.client_id is not None and existing.client_id != client.client_id) or existing.kind != wanted_kind:
+        if existing.client_id != client.client_id or existing.kind != wanted_kind:  # a new client owns none yet
             self.refuse(record, _("Number {number} is already used by another client's invoice or credit note.")
                         .format(number=record.number))
             return
