@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.kinds import CallOutcome, Channel, SuggestionKind, Tone
 from app.formatting import format_cents
-from app.services import next_steps, todo_actions
+from app.services import letters, next_steps, todo_actions
 from app.services.clock import fixed_clock
+from app.services.letters import ExecutedLetters
 from app.services.todo_dto import BatchResult, Reason, ReasonCode, SuggestedInvoice, Suggestion, TodoList
 from app.services.workspace import Workspace, create_workspace
 from app.ui.dialogs.call_sheet import CallSheetDialog
@@ -81,14 +82,14 @@ class Recorder:
     def recorder(self, name: str) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, args, kwargs))
-            if name == "execute_batch":
+            if name == "execute_selection":
                 batch = args[1]
                 for done in range(1, len(batch) + 1):
                     kwargs["progress"](done, len(batch))
                 self.suggestions = tuple(s for s in self.suggestions if s not in batch)
-                return BatchResult(tuple(range(len(batch))), ())
+                return ExecutedLetters(BatchResult(tuple(range(len(batch))), ()), None)
             self.suggestions = tuple(s for s in self.suggestions if s is not args[1])
-            return 1
+            return (1, None) if name == "execute_letter_step" else 1
         return call
 
 
@@ -98,6 +99,8 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     monkeypatch.setattr(next_steps, "build_todo", recorder.todo)
     for name in ("execute_suggestion", "postpone", "skip", "record_call", "record_delivery", "execute_batch"):
         monkeypatch.setattr(todo_actions, name, recorder.recorder(name))
+    for name in ("execute_letter_step", "execute_selection"):  # letters are produced through the letters service
+        monkeypatch.setattr(letters, name, recorder.recorder(name))
     return recorder
 
 
@@ -218,7 +221,7 @@ def test_batch_leaves_calls_out_and_shows_progress(view: TodoView, services: Rec
     view.execute_selection()
     assert "Bravo" in messages[0] and "Delta" in messages[0]  # a call and an LRAR are done one by one
     name, args, _kwargs = services.calls[-1]
-    assert name == "execute_batch" and {s.client_name for s in args[1]} == {"Alpha", "Charlie", "Echo"}
+    assert name == "execute_selection" and {s.client_name for s in args[1]} == {"Alpha", "Charlie", "Echo"}
     assert seen[-1] == (3, 3)
     assert _names(view) == ["Bravo", "Delta"] and view.progress.isHidden()
 
