@@ -31,6 +31,7 @@ from app.services.letters_load import (
     REMINDER_KINDS,
     ActionRow,
     InvoiceRow,
+    about_invoices,
     action_lines,
     read_actions,
     read_attachments,
@@ -111,6 +112,7 @@ def assemble(session: Session, client_id: int, kind: LetterKind, as_of: date, *,
         raise LetterFailed(_("{client} has no overdue invoice to claim on {date} (disputed invoices and those marked "
                              "“no reminder” are left out).").format(client=debtor.name,
                                                                     date=as_of.strftime("%d/%m/%Y")))
+    actions = about_invoices(session, actions, {row.id for row in claimed}) if claimed else actions
     notice_date = next((a.on for a in actions if a.kind is ActionKind.FORMAL_NOTICE), None)
     # The claim file goes to a French court: French whatever the client's language.
     language = "fr" if kind is LetterKind.CLAIM else debtor.language

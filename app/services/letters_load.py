@@ -23,6 +23,7 @@ from app.models import (
     Payment,
     PaymentPlan,
     StoredDocument,
+    action_invoices,
     plan_invoices,
 )
 from app.models import (
@@ -158,6 +159,18 @@ def read_actions(session: Session, client_id: int, as_of: date) -> list[ActionRo
         .order_by(Action.occurred_on, Action.recorded_at, Action.id))
     return [ActionRow(r.id, r.occurred_on, ActionKind(r.kind), r.channel.value if r.channel else "", r.summary,
                       r.document_id, r.filename or "") for r in rows]
+
+
+def about_invoices(session: Session, actions: list[ActionRow], invoice_ids: set[int]) -> list[ActionRow]:
+    """The entries that concern ``invoice_ids``, or the client as a whole (linked to no invoice): a letter about
+    some invoices must not cite the reminders and notices sent about others, long paid."""
+    if not actions:
+        return []
+    links: dict[int, set[int]] = {}
+    for action_id, invoice_id in session.execute(select(action_invoices.c.action_id, action_invoices.c.invoice_id)
+                                                 .where(action_invoices.c.action_id.in_([a.id for a in actions]))):
+        links.setdefault(action_id, set()).add(invoice_id)
+    return [a for a in actions if a.id not in links or links[a.id] & invoice_ids]
 
 
 def action_lines(actions: list[ActionRow], kinds: tuple[ActionKind, ...] | None = None) -> tuple[ActionLine, ...]:

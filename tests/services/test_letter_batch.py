@@ -42,3 +42,23 @@ def test_a_selection_of_letters_and_emails_is_executed_and_the_letters_printed_t
                             f" ON d.id = a.document_id WHERE a.id IN ({ids}) ORDER BY a.id").fetchall()
     assert [kind for kind, _sha in stored] == ["letter", "letter", "reminder"]
     assert all(sha for kind, sha in stored if kind == "letter")  # each letter kept with its hash
+
+
+def test_a_notice_cites_only_the_reminders_about_the_invoices_it_claims(tmp_path: Path) -> None:
+    """Chambon (demo) was reminded in December 2025 – January 2026 about F2025-00645, paid since; its notice of
+    today claims three 2026 invoices and must cite only the reminders about those."""
+    from app.letters.data import LetterKind
+    from app.services import client_page
+
+    path = create_demo_dossier(tmp_path / "demo.encaisse", as_of=AS_OF)
+    ws = open_workspace(path, read_only=True, clock=fixed_clock(AS_OF))
+    try:
+        client_id = client_page.client_id_for_code(ws, "411CHAMBON")
+        assert client_id is not None
+        data = letters.letter_data(ws, client_id, LetterKind.NOTICE, AS_OF)
+    finally:
+        ws.close()
+    assert {line.number for line in data.invoices} == {"F2026-00353", "F2026-00481", "F2026-00660"}
+    cited = [line.on for line in data.reminders]
+    assert cited and min(cited) >= date(2026, 7, 1)  # nothing about the invoice paid in 2026
+    assert date(2025, 12, 26) not in cited
