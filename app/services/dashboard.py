@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -100,8 +100,7 @@ def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int |
 def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | None) -> Dashboard:
     count = max(months + 12, reports.COUNTBACK_MONTHS)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
-        daily = pool.submit(_reading, ws, lambda session: reports.flows(session, as_of))
-        not_due = pool.submit(_reading, ws, lambda session: not_yet_due_on(session, month_ends(as_of, months)))
+        daily = pool.submit(_reading, ws, lambda session: _flows_and_not_due(session, as_of, months))
         delays = pool.submit(_reading, ws, lambda session: client_delays(session, as_of))
         with ws.dossier.reading() as session:
             limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
@@ -110,11 +109,12 @@ def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | Non
             balance = aging.aged_balance(items, as_of, limits)
             top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
             names = _names(session, [row.client_id for row in top if row.client_id is not None])
-            figures = reports.month_figures(session, as_of, count, 0, daily.result())
+            flows, not_due = daily.result()
+            figures = reports.month_figures(session, as_of, count, 0, flows)
             kpi_report = reports.key_figures_in(session, as_of, items, period_months,
-                                                figures[-reports.COUNTBACK_MONTHS:], daily.result())
+                                                figures[-reports.COUNTBACK_MONTHS:], flows)
         weeks = weekly_forecast(_open_amounts(items), delays.result(), as_of, WEEKS)
-        trend_points = _dso_trend(figures, months, window, not_due.result())
+        trend_points = _dso_trend(figures, months, window, not_due)
     cash = sum(week.cents for week in weeks[:4])
     cash_kpi = Kpi(CASH_KPI, _(CASH_LABEL), cash, "cents", _(CASH_FORMULA), as_of, as_of + timedelta(days=27))
     totals = balance.totals
@@ -129,6 +129,12 @@ def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | Non
         tuple(weeks),
         cash,
     )
+
+
+def _flows_and_not_due(session: Session, as_of: date, months: int) -> tuple[reports.Flows, dict[date, int]]:
+    """The daily flows, and the trend's not-yet-due amounts from the invoice pairs they hold."""
+    flows = reports.flows(session, as_of)
+    return flows, not_yet_due_on(session, month_ends(as_of, months), flows.invoiced_pairs)
 
 
 def _reading(ws: Workspace, work: Callable[[Session], T]) -> T:
@@ -157,28 +163,32 @@ def not_yet_due_cents(session: Session, day: date, longest_term_days: int | None
     return int(session.scalar(statement) or 0)
 
 
-def not_yet_due_on(session: Session, days: Sequence[date]) -> dict[date, int]:
+def not_yet_due_on(session: Session, days: Sequence[date],
+                   invoiced_pairs: Iterable[tuple[date, date, int]] | None = None) -> dict[date, int]:
     """:func:`not_yet_due_cents` on each of ``days`` (sorted) in two grouped reads instead of one query per day.
 
     Not yet due on a day d = what invoices issued by d and due on or after it amount to − what was settled on
-    them by d. The first part is summed per (due, issue) pair along the invoices' due-date index; the second
-    only concerns settlements made by their invoice's due date (an allocation is never dated before its
-    invoice), summed per (settled on, due) pair from a partial index on the allocations: a quarter of them.
-    Each pair then adds to the few days between its two dates.
+    them by d. The first part is summed per (due, issue) pair along the invoices' due-date index (or taken
+    from ``invoiced_pairs``, :attr:`app.services.reports.Flows.invoiced_pairs` read up to the last day or
+    later); the second only concerns settlements made by their invoice's due date (an allocation is never
+    dated before its invoice), summed per (settled on, due) pair from a partial index on the allocations: a
+    quarter of them. Each pair then adds to the few days between its two dates.
     """
     if not days:
         return {}
     first, last = days[0], days[-1]
     totals = dict.fromkeys(days, 0)
-    issued = (select(Invoice.due_date, Invoice.issue_date, func.sum(Invoice.amount_incl_cents))
-              .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date >= first, Invoice.issue_date <= last)
-              .group_by(Invoice.due_date, Invoice.issue_date))
-    settled = (select(Allocation.due_date, Allocation.on_date, func.sum(Allocation.amount_cents))
-               .where(Allocation.on_date <= Allocation.due_date, Allocation.on_date <= last,
-                      Allocation.due_date >= first)
-               .group_by(Allocation.on_date, Allocation.due_date))
-    for statement, sign in ((issued, 1), (settled, -1)):
-        for until, since, cents in session.execute(statement):
+    if invoiced_pairs is None:
+        invoiced_pairs = [(due, issued, int(cents)) for due, issued, cents in session.execute(
+            select(Invoice.due_date, Invoice.issue_date, func.sum(Invoice.amount_incl_cents))
+            .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date >= first, Invoice.issue_date <= last)
+            .group_by(Invoice.due_date, Invoice.issue_date))]
+    settled = session.execute(
+        select(Allocation.due_date, Allocation.on_date, func.sum(Allocation.amount_cents))
+        .where(Allocation.on_date <= Allocation.due_date, Allocation.on_date <= last, Allocation.due_date >= first)
+        .group_by(Allocation.on_date, Allocation.due_date))
+    for pairs, sign in ((invoiced_pairs, 1), (settled, -1)):
+        for until, since, cents in pairs:
             for day in days[bisect_left(days, since):bisect_right(days, until)]:
                 totals[day] += sign * int(cents)
     return totals
