@@ -285,10 +285,10 @@ class _Builder:
             owner = self.owner_of_number.setdefault(number, line.client)
             if owner != line.client:
                 number = f"{number}/{line.client}"[:60]
-            self.invoices.setdefault(number, _Group(kind)).lines.append(line)
+            _group(self.invoices, number, kind).lines.append(line)
             return kind, number
         key = f"{line.journal}-{line.entry}-{line.client}"[:120]
-        self.payments.setdefault(key, _Group("payment")).lines.append(line)
+        _group(self.payments, key, "payment").lines.append(line)
         return "payment", key
 
     def _lettrage(self, items: list[tuple[_Line, str, str]]) -> dict[tuple[str, str], list[AllocationRecord]]:
@@ -333,6 +333,13 @@ class _Builder:
         amount = -sum(line.cents for line in lines)
         return PaymentRecord(first.ref, first.client, first.on, amount, key, bank_reference=first.piece[:120],
                              allocations=tuple(_merge(allocations)))
+
+
+def _group(groups: dict[str, _Group], key: str, kind: str) -> _Group:
+    found = groups.get(key)
+    if found is None:
+        found = groups[key] = _Group(kind)
+    return found
 
 
 def _settle(into: list[AllocationRecord], amount: int, debits: list[_Open]) -> None:

@@ -113,6 +113,17 @@ class PlanWriter:
                     ", ".join(f"{name}: {new}" for name, (_old, new) in step.changes.items()))
         self.tick(len(self.plan.clients))
 
+    def _last_id(self, table: str) -> int:
+        return int(self.session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
+                   or 0)
+
+    def _new_ids(self, sql: str, last: int, count: int, statement: Any, column: Any,
+                 keys: Sequence[Any]) -> list[Any]:
+        """The rows just inserted, by key: those above the previous largest id (SQLite's rowids grow), or by key
+        when that does not give exactly them."""
+        rows = self.session.connection().exec_driver_sql(sql, (last,)).all()
+        return list(rows) if len(rows) == count else self._select_in(statement, column, keys)
+
     def _select_in(self, statement: Any, column: Any, values: Sequence[Any]) -> list[Any]:
         rows: list[Any] = []
         for chunk in _chunks(values):
@@ -124,11 +135,13 @@ class PlanWriter:
     def invoices(self) -> None:
         new = [step for step in self.plan.invoices if step.invoice_id is None]
         rows = [self._invoice_row(step) for step in new]
+        last = self._last_id("invoices")
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_INVOICE_SQL, chunk)
             self.tick(len(chunk))
-        numbers = [step.record.number for step in new]
-        self.invoice_ids.update(self._select_in(select(Invoice.number, Invoice.id), Invoice.number, numbers))
+        self.invoice_ids.update(self._new_ids("SELECT number, id FROM invoices WHERE id > ?", last, len(new),
+                                              select(Invoice.number, Invoice.id), Invoice.number,
+                                              [step.record.number for step in new]))
         for step in new:
             client_id = self.client_ids[step.record.client_key]
             what = "credit_notes" if step.record.is_credit_note else "invoices"
@@ -183,13 +196,14 @@ class PlanWriter:
         source = self.plan.source.value
         rows = [(self.client_ids[r.client_key], r.received_on.isoformat(), r.amount_cents, _method(r.method).value,
                  r.bank_reference[:120], source, r.external_key[:120]) for r in new]
+        last = self._last_id("payments")
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_PAYMENT_SQL, chunk)
             self.tick(len(chunk))
-        keys = [r.external_key for r in new]
-        self.payment_ids.update(self._select_in(
+        self.payment_ids.update(self._new_ids(
+            "SELECT external_key, id FROM payments WHERE id > ?", last, len(new),
             select(Payment.external_key, Payment.id).where(Payment.source == self.plan.source),
-            Payment.external_key, keys))
+            Payment.external_key, [r.external_key for r in new]))
         for step in self.plan.payments:
             if step.payment_id is not None:
                 self.payment_ids[step.record.external_key] = step.payment_id
