@@ -151,7 +151,6 @@ def _read_line(state: _State, columns: _Columns, cells: list[str], line: int) ->
     receivable = account.startswith(RECEIVABLE_PREFIXES)
     if not receivable and account[:1] != "7":
         return  # purchases, bank, VAT: nothing Encaisse keeps
-    ref = SourceRef(state.file, line)
     try:
         cents = _amount(columns, cells)
         if not receivable:  # sales are credits on class 7: HT = credit − debit, per entry
@@ -159,8 +158,9 @@ def _read_line(state: _State, columns: _Columns, cells: list[str], line: int) ->
             return
         on = _date(state, cells[columns.on])
     except _BadValue as exc:
-        state.problems.append(RowProblem(ref, exc.args[1], exc.args[0]))
+        state.problems.append(RowProblem(SourceRef(state.file, line), exc.args[1], exc.args[0]))
         return
+    ref = SourceRef(state.file, line)
     piece_text = cells[columns.piece_date]
     try:
         piece_date = _date(state, piece_text) if piece_text.strip() else on
