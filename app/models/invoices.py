@@ -34,6 +34,10 @@ class Invoice(Base):
               "settled_cents", "settled_through", sqlite_where=text("settled_cents < amount_incl_cents")),
         Index("ix_invoices_settled_through_cover", "settled_through", "kind", "client_id", "due_date",
               "settled_cents", "amount_incl_cents", sqlite_where=text("settled_through IS NOT NULL")),
+        # Revision 0007: credit notes not wholly applied, and those applied after a past as-of date.
+        Index("ix_invoices_unapplied", "kind", "client_id", "issue_date", "amount_incl_cents", "applied_cents",
+              "applied_through", sqlite_where=text("kind = 'credit_note' AND applied_cents < amount_incl_cents")),
+        Index("ix_invoices_applied_through", "applied_through", sqlite_where=text("applied_through IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +58,9 @@ class Invoice(Base):
     # invoice's allocations, and the date of the latest. Figures as of a date still sum the allocations.
     settled_cents: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
     settled_through: Mapped[date | None] = mapped_column()
+    # The same for a credit note's allocations to invoices (revision 0007): what has been applied from it.
+    applied_cents: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
+    applied_through: Mapped[date | None] = mapped_column()
 
 
 class Payment(Base):
@@ -64,6 +71,12 @@ class Payment(Base):
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         UniqueConstraint("source", "external_key", name="uq_payments_source_external_key"),
         Index("ix_payments_client_received_cover", "client_id", "received_on", "amount_cents"),
+        # Revision 0007: payments not wholly allocated (a few hundred on a large dossier), and those with
+        # allocations after a past as-of date.
+        Index("ix_payments_unallocated", "client_id", "received_on", "amount_cents", "allocated_cents",
+              "allocated_through", sqlite_where=text("allocated_cents < amount_cents")),
+        Index("ix_payments_allocated_through", "allocated_through",
+              sqlite_where=text("allocated_through IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +91,10 @@ class Payment(Base):
     source: Mapped[Source] = mapped_column(str_enum(Source, "payment_source"), default=Source.MANUAL)
     external_key: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Kept by triggers on allocations (revision 0007), never written by the services: all that has been
+    # allocated from the payment, and the date of the latest allocation.
+    allocated_cents: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
+    allocated_through: Mapped[date | None] = mapped_column()
 
 
 class Allocation(Base):

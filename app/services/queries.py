@@ -101,15 +101,44 @@ def unallocated_credit_by_client(session: Session, as_of: date,
                                  open_by_client: dict[int, int] | None = None) -> dict[int, int]:
     """client_id → cents of payments and credit notes not yet allocated to any invoice on ``as_of``.
 
-    ``open_by_client`` (open invoice cents per client) is computed when the caller does not have it.
+    Read like :func:`open_invoices`: payments and credit notes with nothing allocated after ``as_of`` take
+    what is left from the totals the triggers keep (two small partial indexes: what is unallocated today);
+    those with allocations after ``as_of`` sum theirs up to it. Equal to open invoices − net balance
+    (:func:`net_balance_by_client`), since an allocation is dated neither before its payment or credit note
+    nor before its invoice, and links them within one client (tests compare both); ``open_by_client`` is no
+    longer needed and left for callers that pass it.
     """
-    if open_by_client is None:
-        open_by_client = {}
-        for _id, client_id, _due, open_cents in session.execute(open_invoices(as_of)):
-            open_by_client[client_id] = open_by_client.get(client_id, 0) + int(open_cents)
-    credits = {client: open_by_client.get(client, 0) - net
-               for client, net in net_balance_by_client(session, as_of).items()}
+    credits: dict[int, int] = {}
+    for statement in _unallocated_parts(as_of):
+        for client_id, cents in session.execute(statement):
+            credits[client_id] = credits.get(client_id, 0) + int(cents or 0)
     return {client: cents for client, cents in credits.items() if cents}
+
+
+def _unallocated_parts(as_of: date) -> list[Select[int, int]]:
+    def allocated_on(source: Any) -> ScalarSelect[int]:
+        return (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
+                .where(source, Allocation.on_date <= as_of).scalar_subquery())
+
+    credit_note = literal_column("'credit_note'", type_=String())  # a constant, so the partial index applies
+    return [
+        select(Payment.client_id, func.sum(Payment.amount_cents - Payment.allocated_cents)).where(
+            Payment.allocated_cents < Payment.amount_cents, Payment.received_on <= as_of,
+            or_(Payment.allocated_through.is_(None), Payment.allocated_through <= as_of))
+        .group_by(Payment.client_id),
+        select(Payment.client_id, func.sum(Payment.amount_cents - allocated_on(
+            Allocation.payment_id == Payment.id).correlate(Payment))).where(
+            Payment.allocated_through > as_of, Payment.received_on <= as_of)
+        .group_by(Payment.client_id),
+        select(Invoice.client_id, func.sum(Invoice.amount_incl_cents - Invoice.applied_cents)).where(
+            Invoice.kind == credit_note, Invoice.applied_cents < Invoice.amount_incl_cents,
+            Invoice.issue_date <= as_of, or_(Invoice.applied_through.is_(None), Invoice.applied_through <= as_of))
+        .group_by(Invoice.client_id),
+        select(Invoice.client_id, func.sum(Invoice.amount_incl_cents - allocated_on(
+            Allocation.credit_note_id == Invoice.id).correlate(Invoice))).where(
+            Invoice.applied_through > as_of, Invoice.kind == InvoiceKind.CREDIT_NOTE, Invoice.issue_date <= as_of)
+        .group_by(Invoice.client_id),
+    ]
 
 
 def invoice_facts(session: Session, where: ColumnElement[bool] | None = None,
