@@ -430,7 +430,8 @@ class _Settlements:
         shown = (client.name, record.ref)
         if payment_id is None:
             self.plan.payments.append(PaymentStep(record, None))
-            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, "",
+            settles = _("settles {numbers}").format(numbers=", ".join(added)) if added else ""
+            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, settles,
                                                 record.amount_cents, record.received_on))
         elif added:
             self.plan.payments.append(PaymentStep(record, payment_id))
