@@ -149,6 +149,9 @@ class PaymentRecord:
     method: str = "transfer"  # a PaymentMethod value
     bank_reference: str = ""
     allocations: tuple[AllocationRecord, ...] = ()
+    # The amount is a running total ("paid to date" of an invoicing export): what earlier imports recorded under
+    # this key is subtracted and only the increase becomes a new payment.
+    cumulative: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -494,7 +494,7 @@ def _add_paid(state: _Rows, record: InvoiceRecord, paid: int) -> None:
     if any(payment.external_key == key for payment in state.payments[-3:]):
         return  # a line-item export repeats the invoice's paid amount on each line
     state.payments.append(PaymentRecord(record.ref, record.client_key, record.issue_date, paid, key,
-                                        allocations=(AllocationRecord(record.number, paid),)))
+                                        allocations=(AllocationRecord(record.number, paid),), cumulative=True))
 
 
 def _payment_row(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -38,6 +38,7 @@ SOURCES = {ImportKind.CSV: Source.CSV, ImportKind.XLSX: Source.XLSX, ImportKind.
 _LEGAL_FORMS = re.compile(r"\b(sarl|sas|sasu|sa|eurl|sci|snc|scop|gmbh|ag|ltd|llc|inc|bv|nv|spa|srl)\b")
 _CLIENT_FIELDS = ("name", "siren", "vat_number", "address_line1", "address_line2", "postcode", "city", "country")
 REPORT_EVERY = 5000
+RUNNING_PREFIX = "paid:"  # keys of "paid to date" amounts (app/io/import_tabular.py)
 
 
 def normalised_name(name: str) -> str:
@@ -133,6 +134,7 @@ class _Dossier:
     allocated: dict[tuple[int, int], int]  # (payment id, invoice id) → cents
     credit_used: dict[int, int]  # credit note id → allocated cents
     credit_allocated: dict[tuple[int, int], int]  # (credit note id, invoice id) → cents
+    running: dict[str, int] = field(default_factory=dict)  # running-total key → cents recorded so far
 
 
 def _read_dossier(session: Session, source: Source) -> _Dossier:
@@ -158,6 +160,9 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
             select(Payment.id, Payment.external_key, Payment.client_id, Payment.amount_cents)
             .where(Payment.source == source)):
         found.payments[key or ""] = (pid, client_id, amount)
+        if (key or "").startswith(RUNNING_PREFIX):  # running totals: "paid:F1", then "paid:F1|<new total>"…
+            running = (key or "").split("|", 1)[0]
+            found.running[running] = found.running.get(running, 0) + amount
     for payment_id, nid, invoice_id, cents in session.execute(
             select(Allocation.payment_id, Allocation.credit_note_id, Allocation.invoice_id, Allocation.amount_cents)
             .where(Allocation.kind != "write_off")):
@@ -410,7 +415,31 @@ class _Settlements:
             if note.is_credit_note and note.allocations and note.client_key in self.plan.clients:
                 self.credit_note(note)
 
+    def running_total(self, record: PaymentRecord) -> PaymentRecord | None:
+        """A "paid to date" amount as the increase since earlier imports (None: nothing new was paid)."""
+        recorded = self.dossier.running.get(record.external_key, 0)
+        increase = record.amount_cents - recorded
+        if increase < 0:
+            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key, "", record.ref, _(
+                "The amount paid went down from {before} to {now}; correct the payments by hand.").format(
+                before=format_cents(recorded), now=format_cents(record.amount_cents)), record.amount_cents))
+            return None
+        if increase == 0:
+            self.plan.unchanged += 1
+            return None
+        if not recorded:
+            return record
+        allocations = tuple(AllocationRecord(item.invoice_number, min(item.amount_cents, increase))
+                            for item in record.allocations)
+        return replace(record, amount_cents=increase, external_key=f"{record.external_key}|{record.amount_cents}",
+                       allocations=allocations, cumulative=False)
+
     def payment(self, record: PaymentRecord) -> None:
+        if record.cumulative:
+            found = self.running_total(record)
+            if found is None:
+                return
+            record = found
         if record.client_key not in self.plan.clients:
             self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key, "", record.ref,
                                                 _("No client for this payment."), record.amount_cents))

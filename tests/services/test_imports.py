@@ -312,3 +312,24 @@ def test_a_dossier_changed_after_the_preview_gets_a_fresh_plan(workspace: Worksp
     with workspace.dossier.reading() as session:
         assert dict(session.execute(select(Invoice.number, Invoice.amount_incl_cents)).all()) == {"F1": 777,
                                                                                                   "F2": 4000}
+
+
+def test_an_updated_csv_export_adds_what_was_paid_since(workspace: Workspace, tmp_path: Path) -> None:
+    header = "N° facture;Client;Date facture;Montant TTC;Déjà réglé\n"
+    path = tmp_path / "ventes.csv"
+    path.write_text(header + "F1;Dupont;01/10/2026;100,00;30,00\nF2;Dupont;02/10/2026;50,00;\n", encoding="utf-8")
+    imports.apply_import(workspace, imports.preview_import(workspace, path), backup=False)
+    path.write_text(header + "F1;Dupont;01/10/2026;100,00;80,00\nF2;Dupont;02/10/2026;55,00;\n"
+                    "F3;Dupont;03/10/2026;20,00;\n", encoding="utf-8")
+    preview = imports.preview_import(workspace, path)
+    assert sorted(row.key for row in preview.updated) == ["F2"]
+    assert sorted(row.key for row in preview.created) == ["F3", "paid:F1|8000"]
+    imports.apply_import(workspace, preview, backup=False)
+    with workspace.dossier.reading() as session:
+        settled = dict(session.execute(select(Invoice.number, Invoice.settled_cents)).all())
+        assert settled == {"F1": 8000, "F2": 0, "F3": 0}
+        assert sorted(session.scalars(select(Payment.amount_cents))) == [3000, 5000]
+    assert not imports.preview_import(workspace, path).has_changes
+    path.write_text(header + "F1;Dupont;01/10/2026;100,00;70,00\n", encoding="utf-8")
+    (refused,) = imports.preview_import(workspace, path).refused
+    assert "80,00" in refused.detail and "70,00" in refused.detail
