@@ -116,6 +116,11 @@ class Flows:
         return (sum(cents for on, cents in self.invoiced.items() if on <= day)
                 - sum(cents for on, cents in self.settled.items() if on <= day))
 
+    def between(self, days: dict[date, int], period: Period) -> int:
+        """The cents of ``days`` (one of the sums above) within ``period``, which ends by ``as_of``."""
+        assert period.end <= self.as_of
+        return sum(cents for on, cents in days.items() if period.start <= on <= period.end)
+
 
 def flows(session: Session, as_of: date) -> Flows:
     """The daily sums month figures and receivables at any earlier day derive from.
@@ -205,11 +210,16 @@ def key_figures_in(session: Session, as_of: date, items: list[OpenItem], period_
     COUNTBACK_MONTHS month figures and the :func:`flows` to ``as_of``, when the caller has them too)."""
     period = kpi_period(session, as_of, period_months)
     start = period.start - timedelta(days=1)
-    begin = daily.receivables_on(start) if daily is not None else receivables_on(session, start)
-    sales, issued = _sales(session, period), _issued(session, period)
-    collected = _collected(session, period)
-    days_late = kpis.weighted_days_late(_settled_by_dates(session, period))
     disputed, written_off = _disputed_issued(session, period), _written_off(session, period)
+    if daily is None:
+        begin = receivables_on(session, start)
+        sales, issued, collected = _sales(session, period), _issued(session, period), _collected(session, period)
+    else:  # the same sums from the daily flows: what was applied in the period, less the write-offs
+        begin = daily.receivables_on(start)
+        issued = daily.between(daily.invoiced, period)
+        sales = issued - daily.between(daily.credited, period)
+        collected = daily.between(daily.settled, period) - written_off
+    days_late = kpis.weighted_days_late(_settled_by_dates(session, period))
     promises, payments = _promises(session), _payments(session, as_of)
     grace = int(read_setting(session, PROMISE_GRACE_DAYS))
     if figures is None:

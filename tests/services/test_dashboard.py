@@ -133,3 +133,11 @@ def test_demo_forecast_agrees_with_the_domain_rule(demo_ws: Workspace) -> None:
     assert [week.cents for week in board.forecast] == [week.cents for week in weeks]
     assert board.cash_next_4_weeks == sum(week.cents for week in weeks[:4])
     assert 0 < board.cash_next_4_weeks <= board.total.total_cents
+
+
+@pytest.mark.parametrize("period_months", [None, 1, 12])
+def test_demo_kpis_from_the_daily_flows_are_the_key_figures(demo_ws: Workspace, period_months: int | None) -> None:
+    """The dashboard derives receivables, sales, issued and collected sums from its daily flows; key_figures
+    queries each (write-offs and credit notes included in the demo)."""
+    board = dashboard(demo_ws, DEMO_AS_OF, period_months=period_months)
+    assert board.kpis.kpis[:-1] == reports.key_figures(demo_ws, DEMO_AS_OF, period_months).kpis
