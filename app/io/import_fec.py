@@ -300,6 +300,8 @@ class _Builder:
         result: dict[tuple[str, str], list[AllocationRecord]] = defaultdict(list)
         unlettered = _unlettered_debits(items)
         for members in groups.values():
+            if len(members) == 2 and _pair(members, result):
+                continue  # the usual case: one invoice, one payment lettered together
             debits = sorted((_Open(line.on, number, line.cents) for line, kind, number in members
                              if kind == "invoice"), key=lambda d: (d.on, d.number))
             for line, kind, key in sorted(members, key=lambda m: (m[0].on, m[2])):
@@ -312,8 +314,8 @@ class _Builder:
 
     def _invoice(self, number: str, group: _Group, allocations: list[AllocationRecord]) -> InvoiceRecord | None:
         lines = group.lines
-        total = sum(line.cents for line in lines)
         first = lines[0]
+        total = first.cents if len(lines) == 1 else sum(line.cents for line in lines)
         is_credit = group.kind == "credit"
         amount = -total if is_credit else total
         if amount <= 0:
@@ -330,9 +332,24 @@ class _Builder:
     def _payment(self, key: str, group: _Group, allocations: list[AllocationRecord]) -> PaymentRecord:
         lines = group.lines
         first = lines[0]
-        amount = -sum(line.cents for line in lines)
+        amount = -first.cents if len(lines) == 1 else -sum(line.cents for line in lines)
         return PaymentRecord(first.ref, first.client, first.on, amount, key, bank_reference=first.piece[:120],
                              allocations=tuple(_merge(allocations)))
+
+
+def _pair(members: list[tuple[_Line, str, str]], result: dict[tuple[str, str], list[AllocationRecord]]) -> bool:
+    """Settle a lettered pair of one debit and one credit directly; False when the pair is not that."""
+    (first, first_kind, first_key), (second, second_kind, second_key) = members
+    if first_kind == "invoice" and second_kind != "invoice":
+        debit, number, credit, kind, key = first, first_key, second, second_kind, second_key
+    elif second_kind == "invoice" and first_kind != "invoice":
+        debit, number, credit, kind, key = second, second_key, first, first_kind, first_key
+    else:
+        return False
+    share = min(debit.cents, -credit.cents)
+    if share > 0:
+        result[(kind, key)].append(AllocationRecord(number, share))
+    return True
 
 
 def _group(groups: dict[str, _Group], key: str, kind: str) -> _Group:

@@ -19,13 +19,13 @@ How a kind plugs in (the bank side does so in app/services/bank_import.py)::
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from app.i18n import _
-from app.io.import_detect import decode_text, detect_kind
+from app.io.import_detect import detect_kind
 from app.io.import_records import (
     BANK_KINDS,
     Cancelled,
@@ -184,15 +184,8 @@ def apply_import(ws: Workspace, preview: ImportPreview, *, progress: Progress | 
                         result.refused, saved, result.client_ids)
 
 
-def text_of(data: bytes) -> str:
-    """The shared decoder (UTF-8 with or without BOM, cp1252, ISO-8859-15), for handlers that need text."""
-    return decode_text(data)[0]
-
-
 def _register_invoice_kinds() -> None:
     from app.services import import_invoices
 
     import_invoices.register()
 
-
-ProgressFactory = Callable[[str], Progress]
