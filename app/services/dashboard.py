@@ -88,10 +88,10 @@ def dashboard(ws: Workspace, as_of: date, months: int = 24, period_months: int |
     """The dashboard's figures on ``as_of``: key figures over ``period_months`` months (default: the DSO
     window setting) and ``months`` months of DSO trend.
 
-    The independent reads (open items and key figures; daily flows for the month figures; the trend's
-    not-yet-due amounts; payment habits) run side by side, each on its own connection: SQLite lets readers
-    work at once and releases Python's lock while it sums, so a large dossier's dashboard takes about half
-    the time. No task waits for another inside the pool (a waiting worker would hold one of the two).
+    The independent reads (open items and key figures; the daily flows with the trend's not-yet-due
+    amounts; payment habits) run side by side, each on its own connection: SQLite lets readers work at once
+    and releases Python's lock while it sums, so a large dossier's dashboard takes about half the time. No
+    task waits for another inside the pool (a waiting worker would hold one of the two).
     """
     with collector_paused():
         return _dashboard(ws, as_of, months, period_months)
