@@ -33,6 +33,9 @@ bench: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/dashboard.py /tmp/encaisse-large.encaisse
 	$(BIN)/python bench/export.py /tmp/encaisse-large.encaisse
 	$(BIN)/python bench/bench_next_steps.py /tmp/encaisse-large.encaisse
+	$(BIN)/python bench/bank_match.py /tmp/encaisse-large.encaisse
+	$(BIN)/python bench/letters.py
+	$(BIN)/python bench/import_fec.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
