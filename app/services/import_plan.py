@@ -115,6 +115,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     unchanged: int = 0
     fatal: str = ""
+    own_keys: set[str] = field(default_factory=set)  # buyers that are the dossier's company (purchase invoices)
 
 
 @dataclass
@@ -122,6 +123,7 @@ class _Dossier:
     """The parts of the dossier an import compares with, read once."""
 
     company_siren: str
+    company_vat: str
     default_terms: int
     clients: dict[int, Client]
     by_code: dict[str, int]
@@ -141,7 +143,8 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
     company = session.get(Company, 1)
     clients = {client.id: client for client in session.scalars(select(Client))}
     found = _Dossier(
-        company_siren=company.siren if company else "", default_terms=company.payment_terms_days if company else 30,
+        company_siren=company.siren if company else "", company_vat=(company.vat_number if company else "").upper(),
+        default_terms=company.payment_terms_days if company else 30,
         clients=clients, by_code={}, by_siren={}, by_vat={}, by_name={}, invoices={}, payments={},
         paid_by_payment={}, allocated={}, credit_used={}, credit_allocated={})
     for client in sorted(clients.values(), key=lambda c: c.id):
@@ -216,6 +219,9 @@ def _plan_clients(plan: Plan, dossier: _Dossier, parsed: ParsedFile) -> None:
     for record in parsed.clients:
         if record.key in plan.clients:
             continue
+        if _is_the_company(dossier, record):
+            plan.own_keys.add(record.key)  # its invoices are refused with the reason, one row each
+            continue
         client_id = _match_client(dossier, record)
         if client_id is None:
             code = record.account_code or _make_code(record, taken)
@@ -234,6 +240,11 @@ def _plan_clients(plan: Plan, dossier: _Dossier, parsed: ParsedFile) -> None:
                                            _describe_changes(step.changes)))
         else:
             plan.unchanged += 1
+
+
+def _is_the_company(dossier: _Dossier, record: ClientRecord) -> bool:
+    return bool(dossier.company_siren and record.siren == dossier.company_siren) or bool(
+        dossier.company_vat and record.vat_number.upper() == dossier.company_vat)
 
 
 def _match_client(dossier: _Dossier, record: ClientRecord) -> int | None:
@@ -316,7 +327,9 @@ class _Invoices:
             return
         self.seen.add(record.number)
         if client is None:
-            self.refuse(record, _("No client for this invoice."))
+            self.refuse(record, _("This invoice is addressed to the dossier's own company: a purchase invoice is not "
+                                  "owed to you.") if record.client_key in self.plan.own_keys
+                        else _("No client for this invoice."))
             return
         due = record.due_date
         if due is None:

@@ -333,3 +333,15 @@ def test_an_updated_csv_export_adds_what_was_paid_since(workspace: Workspace, tm
     path.write_text(header + "F1;Dupont;01/10/2026;100,00;70,00\n", encoding="utf-8")
     (refused,) = imports.preview_import(workspace, path).refused
     assert "80,00" in refused.detail and "70,00" in refused.detail
+
+
+def test_a_purchase_invoice_addressed_to_the_company_is_refused(tmp_path: Path) -> None:
+    company = replace(COMPANY, siren="787878784", siret="78787878400018", vat_number="FR19787878784")
+    ws = create_workspace(tmp_path / "buyer.encaisse", company, clock=fixed_clock(TODAY))
+    try:
+        preview = imports.preview_import(ws, SAMPLES / "facturx" / "OCA_Facture_FR_EN16931.pdf")
+        assert not preview.has_changes
+        (refused,) = preview.refused
+        assert refused.key == "FA-2017-0010" and "achat" in refused.detail
+    finally:
+        ws.close()
