@@ -18,7 +18,7 @@ from app.ui.tasks import SyncRunner
 from tests.conftest import SAMPLES
 
 FRENCH_CSV = ("N° facture;Client;SIREN;Date d'émission;Date d'échéance;Montant HT;Montant TTC\n"
-              "F-001;Boulangerie Dupont;732829320;05/10/2026;04/11/2026;1 028,80;1 234,56 €\n"
+              "F-001;Boulangerie Dupont;552100554;05/10/2026;04/11/2026;1 028,80;1 234,56 €\n"
               "F-002;Garage Martin;;15/10/2026;14/11/2026;100,00;120,00\n"
               "F-003;Garage Martin;;32/10/2026;;10,00;12,00\n")
 
@@ -146,3 +146,31 @@ def test_a_large_preview_shows_its_first_rows_and_says_how_many_more(qtbot: QtBo
     created = dialog.tables["created"]
     assert created.rowCount() == 4
     assert created.item(3, 2).text() == "… et 3 de plus"
+
+
+def test_a_file_dropped_on_the_window_is_imported_and_a_dossier_opened(qtbot: QtBot, workspace: Workspace,
+                                                                       runner: SyncRunner, tmp_path: Path) -> None:
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    from app.ui.main_window import MainWindow
+    from app.ui.view_base import ViewContext
+    from tests.conftest import TODAY
+
+    window = MainWindow(workspace.info(), ViewContext(workspace, runner, TODAY))
+    qtbot.addWidget(window)
+    assert window.import_action.isEnabled()
+
+    def drop(path: Path) -> None:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        window.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                    Qt.KeyboardModifier.NoModifier))
+
+    drop(SAMPLES / "cii" / "akretion_factur-x-en16931.xml")
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None and dialog.preview is not None and len(dialog.preview.created) == 2
+    opened: list[Path] = []
+    window.open_path_requested.connect(opened.append)
+    drop(tmp_path / "other.encaisse")
+    assert opened == [tmp_path / "other.encaisse"]
