@@ -61,6 +61,7 @@ class _Context:
     due: list[OpenInvoice] = field(default_factory=list)  # the eligible invoices due by the as-of date
     flags: dict[int, Why] = field(default_factory=dict)
     next_steps: dict[int, NextStep] = field(default_factory=dict)
+    reached: dict[int, int] = field(default_factory=dict)  # invoice → position of the highest step done
     notice: Notice | None = None  # the latest mise en demeure on open invoices
 
     def claimed(self, invoices: Iterable[OpenInvoice]) -> tuple[int, int]:
@@ -125,6 +126,9 @@ def _digest(case: ClientCase, as_of: date, settings: EngineSettings, stale: Why 
     ctx.due = due = [inv for inv in ctx.eligible if inv.due_date <= as_of]
     basis = ctx.claimed(due if due else ctx.eligible)[1]
     done = steps_done(case.history)
+    positions = {step.step_id: step.position for step in case.ladder.steps}
+    ctx.reached = {invoice_id: max((positions[s] for s in steps if s in positions), default=0)
+                   for invoice_id, steps in done.items()}
     first = case.ladder.steps[0] if case.ladder.steps else None
     # An invoice with nothing done whose first step is not yet due has no step: most of a large dossier.
     earliest = as_of - timedelta(days=first.offset_days) if first and first.offset_base is OffsetBase.DUE_DATE \
@@ -162,7 +166,9 @@ def _step(ctx: _Context) -> Proposal | None:
         covered = [inv for inv in ctx.eligible if inv.invoice_id in ctx.next_steps
                    and ctx.next_steps[inv.invoice_id].step.step_id == step.step_id]
     else:
-        covered = ctx.due
+        # Invoices already taken further (a mise en demeure, a court step) follow their own course: a courteous
+        # reminder must not claim them again.
+        covered = [inv for inv in ctx.due if ctx.reached.get(inv.invoice_id, 0) <= step.position]
     _overdue, claimed = ctx.claimed(covered)
     if claimed <= 0 or claimed < ladder.min_amount_cents or claimed < step.min_amount_cents:
         return None

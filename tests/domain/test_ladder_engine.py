@@ -175,6 +175,19 @@ def test_one_suggestion_per_client_at_the_highest_step_listing_every_due_invoice
     assert proposal.overdue_cents == proposal.claimed_cents == 200_000
 
 
+def test_a_reminder_does_not_claim_again_an_invoice_already_under_formal_notice() -> None:
+    """Invoice 1 got its mise en demeure (position 5); invoice 2, due later, reaches its first reminder: the
+    reminder covers invoice 2 alone, invoice 1 follows its notice's course."""
+    sent = D + timedelta(days=45)
+    history = notice_history(sent, received_on=(sent + timedelta(days=2)).isoformat())
+    newer = inv(2, sent)
+    found = propose(case(inv(), newer, history=history), sent + timedelta(days=8), FRESH)
+    reminder = next(p for p in found if p.kind is SuggestionKind.STEP)
+    assert reminder.step is not None and reminder.step.name == "First reminder"
+    assert [i.invoice_id for i in reminder.invoices] == [2]
+    assert reminder.claimed_cents == 100_000
+
+
 def test_credits_lower_the_claim_and_the_minimum_amount_applies() -> None:
     late = D + timedelta(days=6)
     proposal = one(case(inv(cents=30_000), credits_cents=5_000), late)
