@@ -12,14 +12,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.models import Invoice, PaymentPlan, StoredDocument
-from app.services import entries, reports
+from app.services import entries, invoices, reports
 from app.services.clock import fixed_clock
+from app.services.dto import InvoiceQuery
 from app.services.entries import ContactEdit
 from app.services.workspace import Workspace, create_workspace
 from app.ui.dialogs.client_dialog import ClientDialog
 from app.ui.dialogs.cost_dialog import CostDialog
 from app.ui.dialogs.dispute_dialog import DisputeDialog, ResolveDisputeDialog
-from app.ui.dialogs.form import EntryDialog
+from app.ui.dialogs.form import EntryDialog, to_qdate
 from app.ui.dialogs.invoice_dialog import InvoiceDialog
 from app.ui.dialogs.payment_dialog import PaymentDialog
 from app.ui.dialogs.plan_dialog import PlanDialog
@@ -368,3 +369,20 @@ def test_a_client_gets_its_own_ladder_and_the_form_shows_it_again(qtbot: QtBot, 
     again = _show(qtbot, ClientDialog(fresh, runner, TODAY, client_id=client_id))
     assert isinstance(again, ClientDialog)
     assert again.ladder.currentText() == "À risque"
+
+
+def test_a_due_date_beyond_the_legal_cap_is_flagged_but_can_be_saved(qtbot: QtBot, book: Ledger, fresh: Workspace,
+                                                                     runner: SyncRunner) -> None:
+    dialog = _show(qtbot, InvoiceDialog(fresh, runner, TODAY, client_id=_alpha(fresh)))
+    assert isinstance(dialog, InvoiceDialog)
+    dialog.issue.setDate(to_qdate(date(2026, 1, 15)))
+    dialog.due.setDate(to_qdate(date(2026, 3, 31)))  # 45 days end of month: lawful
+    assert dialog.term_warning.isHidden()
+    dialog.due.setDate(to_qdate(date(2026, 4, 30)))
+    assert dialog.term_warning.isVisibleTo(dialog) and "31/03/2026" in dialog.term_warning.text()
+    dialog.number.setText("FA-LONG")
+    dialog.incl.setText("120,00")
+    dialog.excl.setText("100,00")
+    dialog.submit()
+    assert any(row.number == "FA-LONG" for row in invoices.query_invoices(
+        fresh, InvoiceQuery(as_of=TODAY, text="FA-LONG")).rows)

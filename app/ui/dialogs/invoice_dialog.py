@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.kinds import InvoiceKind
+from app.domain.penalties import latest_allowed_due_date, terms_exceed_cap
+from app.formatting import format_date
 from app.i18n import _
 from app.services import entries, invoices
 from app.services.dto import InvoiceInput, Problem
@@ -108,6 +110,14 @@ class InvoiceDialog(EntryDialog):
         self.add_field(form, _("Issue date"), "issue_date", self.issue)
         self.due.dateChanged.connect(self.touched("due_date"))
         self.add_field(form, _("Due date"), "due_date", self.due)
+        # A warning, not a refusal: the invoice was issued that way and must be recorded as it is.
+        self.term_warning = QLabel()
+        self.term_warning.setWordWrap(True)
+        self.term_warning.setStyleSheet("color: #e65100;")
+        self.term_warning.hide()
+        form.addRow("", self.term_warning)
+        for edit in (self.issue, self.due):
+            edit.dateChanged.connect(lambda _date: self._check_term())
         self.excl.textEdited.connect(self.touched("amount_excl_cents"))
         vat = QPushButton(_("+ 20 % VAT"))
         vat.setToolTip(_("Fill the amount incl. tax from the amount excl. tax at 20 %"))
@@ -155,6 +165,15 @@ class InvoiceDialog(EntryDialog):
             self.due.setDate(self.issue.date().addDays(terms))
             self.due.blockSignals(False)
         self.touched("issue_date")()
+
+    def _check_term(self) -> None:
+        issue, due = from_qdate(self.issue.date()), from_qdate(self.due.date())
+        over = self.kind is InvoiceKind.INVOICE and terms_exceed_cap(issue, due)
+        self.term_warning.setText(_(
+            "This term is longer than the law allows between professionals (60 days, or 45 days end of month: "
+            "{date} at the latest; C. com. L441-10).").format(date=format_date(latest_allowed_due_date(issue)))
+            if over else "")
+        self.term_warning.setVisible(over)
 
     def fill_with_vat(self) -> None:
         excl = read_cents(self.excl.text())
