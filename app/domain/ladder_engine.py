@@ -240,7 +240,11 @@ def _route(ctx: _Context) -> Proposal | None:
     notice = ctx.notice
     if notice is None or ctx.as_of <= notice.deadline or notice_followed(ctx.case, notice):
         return None
-    covered = [inv for inv in ctx.eligible if inv.invoice_id in notice.action.invoice_ids]
+    # One filing for every invoice under notice: those of earlier notices, unpaid, wait for the latest deadline
+    # rather than being left out of any route.
+    noticed = frozenset().union(*(a.invoice_ids for a in ctx.case.history if a.kind is ActionKind.FORMAL_NOTICE
+                                  and a.occurred_on <= notice.sent_on))
+    covered = [inv for inv in ctx.eligible if inv.invoice_id in noticed]
     _overdue, claimed = ctx.claimed(covered)
     if claimed <= 0 or claimed < ctx.case.ladder.min_amount_cents:
         return None

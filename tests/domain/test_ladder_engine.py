@@ -279,6 +279,20 @@ def test_after_the_notice_deadline_the_route_fits_the_claim() -> None:
     assert contested is not None and contested.kind is SuggestionKind.AGENCY
 
 
+def test_the_route_covers_the_invoices_of_every_notice_not_only_the_latest() -> None:
+    """Invoice 1 got a notice in April, invoice 2 another in May; both unpaid after May's deadline: one route
+    for both (the April invoice is not left out of every suggestion)."""
+    first, second = D + timedelta(days=45), D + timedelta(days=75)
+    history = (PastAction(50, ActionKind.FORMAL_NOTICE, first, frozenset({1}), 15, Channel.REGISTERED_LETTER,
+                          {"deadline_days": 8}),
+               PastAction(51, ActionKind.FORMAL_NOTICE, second, frozenset({2}), 15, Channel.REGISTERED_LETTER,
+                          {"deadline_days": 8}))
+    found = propose(case(inv(), inv(2, D + timedelta(days=30)), history=history), second + timedelta(days=9), FRESH)
+    route = next(p for p in found if p.kind is SuggestionKind.SMALL_CLAIM)
+    assert sorted(i.invoice_id for i in route.invoices) == [1, 2] and route.related_action_id == 51
+    assert route.claimed_cents == 200_000
+
+
 def test_the_deadline_runs_from_a_delivery_recorded_later_and_the_route_stops_after_a_court_step() -> None:
     sent = D + timedelta(days=45)
     delivery = PastAction(51, ActionKind.DELIVERY, sent + timedelta(days=6), frozenset({1}), None, None,
