@@ -131,3 +131,12 @@ class SuggestionKind(enum.StrEnum):
     INJUNCTION = "injunction"  # injonction de payer (undisputed claim)
     SMALL_CLAIM = "small_claim"  # procédure simplifiée de recouvrement des petites créances
     AGENCY = "agency"  # hand the claim over to a collection agency
+
+
+class OutboxState(enum.StrEnum):
+    """An e-mail's way through the outbox: queued → sending → sent, or failed (refused for good)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"  # committed before the SMTP transaction: found here after a crash, it may have gone
+    SENT = "sent"
+    FAILED = "failed"

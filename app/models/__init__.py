@@ -15,11 +15,12 @@ from app.models.company import Company, Setting
 from app.models.history import Action, RecoveryCost, StoredDocument, action_invoices
 from app.models.invoices import Allocation, Invoice, Payment
 from app.models.ladders import Ladder, LadderStep
+from app.models.outbox import OutboxMessage
 from app.models.rates import LegalRate
 
 __all__ = [
     "Action", "Allocation", "Base", "Cents", "Client", "Company", "Contact", "Dispute", "Instalment",
-    "Invoice", "Ladder", "LadderStep", "LegalRate", "Payment", "PaymentPlan", "Promise", "RecoveryCost",
-    "Segment", "Setting", "StoredDocument", "action_invoices", "dispute_invoices", "plan_invoices",
+    "Invoice", "Ladder", "LadderStep", "LegalRate", "OutboxMessage", "Payment", "PaymentPlan", "Promise",
+    "RecoveryCost", "Segment", "Setting", "StoredDocument", "action_invoices", "dispute_invoices", "plan_invoices",
     "promise_invoices",
 ]

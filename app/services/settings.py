@@ -55,3 +55,12 @@ ALL_SETTINGS += (LETTER_TEMPLATES, LETTER_DEADLINE_DAYS)
 # Imports (issue 7): CSV/XLSX column mappings saved by name, reused when a file has the same headers.
 IMPORT_PRESETS = SettingSpec("imports.presets", {}, N_("Import column presets"))
 ALL_SETTINGS += (IMPORT_PRESETS,)
+
+# E-mail (issue 6): the SMTP account and sender identity (never its password: that is in the OS keyring), the
+# self-signed certificates the user accepted ({"host:port": sha256 hex}), the user's e-mail wording
+# ({"fr:reminder_1": {"subject": …, "body": …}}) and the dossier's own key naming its keyring entries.
+MAIL_SMTP = SettingSpec("mail.smtp", {}, N_("E-mail sending (SMTP)"))
+MAIL_ACCEPTED_CERTIFICATES = SettingSpec("mail.accepted_certificates", {}, N_("Accepted server certificates"))
+MAIL_TEMPLATES = SettingSpec("mail.templates", {}, N_("E-mail texts"))
+MAIL_DOSSIER_KEY = SettingSpec("mail.dossier_key", "", N_("Dossier key of the stored passwords"))
+ALL_SETTINGS += (MAIL_SMTP, MAIL_ACCEPTED_CERTIFICATES, MAIL_TEMPLATES, MAIL_DOSSIER_KEY)

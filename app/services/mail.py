@@ -1,0 +1,183 @@
+"""E-mail account of a dossier: SMTP settings and sender identity, the password in the OS keyring, the connection
+test, accepted certificates, and the subject/body templates per ladder step and language."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.i18n import _
+from app.mail import secrets
+from app.mail.smtp import Outcome, Security, SmtpConfig, check_connection
+from app.mail.templating import SECTIONS, check_sections, parse_sections
+from app.paths import resource
+from app.services.dto import Problem
+from app.services.settings import (
+    MAIL_ACCEPTED_CERTIFICATES,
+    MAIL_DOSSIER_KEY,
+    MAIL_SMTP,
+    MAIL_TEMPLATES,
+    read_setting,
+    write_setting,
+)
+from app.services.validation import ValidationFailed
+from app.services.workspace import Workspace
+
+LANGUAGES = ("fr", "en")
+# Names a mail template may use besides the letter's placeholders (app.letters.templating.PLACEHOLDERS).
+MAIL_EXTRAS = ("signature", "sender_name")
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """The dossier's SMTP account and sender identity (the password is not here: it lives in the keyring)."""
+
+    host: str = ""
+    port: int = 587
+    security: Security = Security.STARTTLS
+    user: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    reply_to: str = ""
+    signature: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender_address)
+
+
+def _settings_in(session: Session) -> MailSettings:
+    stored = read_setting(session, MAIL_SMTP)
+    if not isinstance(stored, dict):
+        return MailSettings()
+    known = {key: stored[key] for key in MailSettings.__slots__ if key in stored}
+    try:
+        known["security"] = Security(known.get("security", Security.STARTTLS))
+        known["port"] = int(known.get("port", 587))
+    except ValueError:
+        return MailSettings()
+    return MailSettings(**known)
+
+
+def mail_settings(ws: Workspace) -> MailSettings:
+    with ws.dossier.reading() as session:
+        return _settings_in(session)
+
+
+def _problems(settings: MailSettings) -> list[Problem]:
+    problems = []
+    if not settings.host.strip():
+        problems.append(Problem("host", _("Give the SMTP server's name.")))
+    if not 0 < settings.port < 65536:
+        problems.append(Problem("port", _("The port is a number from 1 to 65535.")))
+    if "@" not in settings.sender_address:
+        problems.append(Problem("sender_address", _("Give the sender's e-mail address.")))
+    if settings.reply_to and "@" not in settings.reply_to:
+        problems.append(Problem("reply_to", _("The reply-to address is not an e-mail address.")))
+    return problems
+
+
+def save_mail_settings(ws: Workspace, settings: MailSettings) -> None:
+    """Keep the account (ValidationFailed names the wrong field)."""
+    problems = _problems(settings)
+    if problems:
+        raise ValidationFailed(problems)
+    values: dict[str, Any] = asdict(settings)
+    values["security"] = settings.security.value
+    with ws.dossier.transaction() as session:
+        write_setting(session, MAIL_SMTP, values)
+
+
+def dossier_key(ws: Workspace) -> str:
+    """A random key made once per dossier: its keyring entries follow the file when it is moved or renamed."""
+    with ws.dossier.reading() as session:
+        key = read_setting(session, MAIL_DOSSIER_KEY)
+    if isinstance(key, str) and key:
+        return key
+    with ws.dossier.transaction() as session:
+        key = read_setting(session, MAIL_DOSSIER_KEY)
+        if not (isinstance(key, str) and key):
+            key = uuid.uuid4().hex
+            write_setting(session, MAIL_DOSSIER_KEY, key)
+        return str(key)
+
+
+def store_password(ws: Workspace, password: str) -> bool:
+    """True when kept in the OS keyring, False when only for this session (no keyring: say so)."""
+    return secrets.store_password(dossier_key(ws), mail_settings(ws).user, password)
+
+
+def stored_password(ws: Workspace) -> str | None:
+    return secrets.read_password(dossier_key(ws), mail_settings(ws).user)
+
+
+def _host_key(settings: MailSettings) -> str:
+    return f"{settings.host.lower()}:{settings.port}"
+
+
+def smtp_config(ws: Workspace, settings: MailSettings | None = None) -> SmtpConfig:
+    """What app.mail connects with, including the certificate the user accepted for this host, if any."""
+    with ws.dossier.reading() as session:
+        current = settings or _settings_in(session)
+        accepted = read_setting(session, MAIL_ACCEPTED_CERTIFICATES)
+    fingerprint = accepted.get(_host_key(current), "") if isinstance(accepted, dict) else ""
+    return SmtpConfig(current.host, current.port, current.security, current.user, str(fingerprint))
+
+
+def accept_certificate(ws: Workspace, fingerprint: str, settings: MailSettings | None = None) -> None:
+    """The user trusts this exact certificate for this host and port (a self-signed server)."""
+    with ws.dossier.transaction() as session:
+        current = settings or _settings_in(session)
+        accepted = dict(read_setting(session, MAIL_ACCEPTED_CERTIFICATES) or {})
+        accepted[_host_key(current)] = fingerprint.replace(":", "").lower()
+        write_setting(session, MAIL_ACCEPTED_CERTIFICATES, accepted)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionReport:
+    outcome: Outcome
+    message: str  # in the interface's language
+
+
+def try_connection(ws: Workspace, password: str | None = None,
+                   settings: MailSettings | None = None) -> ConnectionReport:
+    """Connect with ``settings`` (else the saved ones) and say which stage failed, if any."""
+    current = settings or mail_settings(ws)
+    config = smtp_config(ws, current)
+    outcome = check_connection(config, password if password is not None else stored_password(ws))
+    return ConnectionReport(outcome, outcome.message(config))
+
+
+def _template_key(template: str, language: str) -> str:
+    return f"{language}:{template}"
+
+
+def default_mail_sections(template: str, language: str) -> dict[str, str]:
+    """The shipped wording for a ladder step's template (resources/mail/LANG/TEMPLATE.txt, else default.txt)."""
+    lang = language if language in LANGUAGES else "fr"
+    path = resource(f"mail/{lang}/{template}.txt") if template.isidentifier() else None
+    if path is None or not path.is_file():
+        path = resource(f"mail/{lang}/default.txt")
+    return parse_sections(path.read_text(encoding="utf-8"))
+
+
+def mail_sections_in(session: Session, template: str, language: str) -> dict[str, str]:
+    stored = read_setting(session, MAIL_TEMPLATES)
+    mine = stored.get(_template_key(template, language)) if isinstance(stored, dict) else None
+    if isinstance(mine, dict):
+        return {name: str(mine.get(name, "")) for name in SECTIONS}
+    return default_mail_sections(template, language)
+
+
+def save_mail_template(ws: Workspace, template: str, language: str, sections: dict[str, str],
+                       allowed: tuple[str, ...]) -> None:
+    """Keep the user's wording after checking it against the placeholders ``allowed``."""
+    cleaned = {name: sections.get(name, "").strip() for name in SECTIONS}
+    check_sections(cleaned, allowed)
+    with ws.dossier.transaction() as session:
+        stored = dict(read_setting(session, MAIL_TEMPLATES) or {})
+        stored[_template_key(template, language)] = cleaned
+        write_setting(session, MAIL_TEMPLATES, stored)

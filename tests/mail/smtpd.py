@@ -1,0 +1,108 @@
+"""A real SMTP server on loopback for the tests (aiosmtpd), with optional STARTTLS, AUTH and refusals."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import keyring.backend
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+USER, PASSWORD = "relances@atelier-test.fr", "s3cret"
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+
+
+@dataclass
+class Handler:
+    received: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        return "250 2.0.0 Ok: queued as 4F2A"
+
+
+def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER and \
+        auth_data.password.decode() == PASSWORD
+    return AuthResult(success=ok, handled=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    port: int
+    handler: Handler
+    fingerprint: str = ""  # SHA-256 hex of the server's certificate when it speaks TLS
+
+
+@contextmanager
+def smtp_server(*, starttls: bool = False, auth: bool = False) -> Iterator[Server]:
+    handler = Handler()
+    port = free_port()
+    kwargs: dict[str, Any] = {}
+    fingerprint = ""
+    if starttls:
+        ca = trustme.CA()  # not in the system's trust store: to the client it is as good as self-signed
+        cert = ca.issue_cert("127.0.0.1", "localhost")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert.configure_cert(context)
+        kwargs.update(tls_context=context, require_starttls=True)
+        import hashlib
+
+        der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
+        fingerprint = hashlib.sha256(der).hexdigest()
+    if auth:
+        kwargs.update(authenticator=_authenticate, auth_required=True, auth_require_tls=starttls)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost", **kwargs)
+    controller.start()
+    try:
+        yield Server(port, handler, fingerprint)
+    finally:
+        controller.stop()
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Stands in for the OS keyring: tests never touch the user's."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
