@@ -32,9 +32,9 @@ from app.mail.message import Attachment, Envelope, build_message, domain_of, mes
 from app.mail.smtp import MailFailed, Outcome, Stage
 from app.mail.templating import render_mail
 from app.models import Contact, Invoice, OutboxMessage, StoredDocument
+from app.services import todo_actions
 from app.services.letters import letter_for_suggestion, store_document
 from app.services.mail import MailSettings, dossier_key, mail_sections_in, mail_settings, smtp_config, stored_password
-from app.services.todo_actions import execute_suggestion
 from app.services.todo_dto import Suggestion
 from app.services.workspace import Workspace
 
@@ -129,7 +129,8 @@ def queue_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> int:
     with ws.dossier.transaction() as session:
         document_id = store_document(session, filename, pdf, created_at=datetime.combine(on, datetime.min.time()))
     try:
-        action_id = execute_suggestion(ws, suggestion, on, details={"email_to": draft.recipient}, document=document_id)
+        action_id = todo_actions.execute_suggestion(ws, suggestion, on, details={"email_to": draft.recipient},
+                                                    document=document_id)
     except BaseException:
         with ws.dossier.transaction() as session:
             stored = session.get(StoredDocument, document_id)
@@ -271,3 +272,25 @@ def save_eml(ws: Workspace, outbox_id: int, path: Path) -> Path:
             path=path, detail=error.strerror or error)) from error
     return path
 
+
+
+def execute_email_step(ws: Workspace, suggestion: Suggestion, on: date,
+                       progress: Progress | None = None) -> SendReport | None:
+    """An e-mail step from "À faire": queued and sent at once when the e-mail account is set up (offline or
+    refused, it stays in the outbox with the reason); without an account only the step is recorded (None)."""
+    if not mail_settings(ws).configured:
+        todo_actions.execute_suggestion(ws, suggestion, on)
+        return None
+    queue_reminder(ws, suggestion, on)
+    return send_queued(ws, progress)
+
+
+def report_text(report: SendReport) -> str:
+    """What a send came to, for the user ("" when every message went)."""
+    if report.message:
+        return _("Not sent: {reason}\nThe message stays in the outbox and is sent next time.").format(
+            reason=report.message)
+    if report.failed or report.still_queued:
+        return _("{sent} sent, {failed} refused by the server, {queued} still in the outbox.").format(
+            sent=len(report.sent), failed=len(report.failed), queued=len(report.still_queued))
+    return ""

@@ -63,11 +63,11 @@ def confirmation(suggestion: Suggestion) -> tuple[str, str]:
             "Produce “{step}” for {client} ({covered}), keep it in the dossier and record it in the history?\n\n"
             "The letter then opens, to print or save.").format(
             step=suggestion.step_name, client=suggestion.client_name, covered=_covered(suggestion))
-    what = _("e-mail")
-    return _("Record the reminder"), _(
-        "Record in the history that “{step}” was sent by {what} to {client} ({covered})?\n\n"
-        "Encaisse does not produce the {what} yet: send it yourself; only the step is recorded.").format(
-        step=suggestion.step_name, what=what, client=suggestion.client_name, covered=_covered(suggestion))
+    return _("Send the reminder"), _(
+        "Send “{step}” by e-mail to {client} ({covered}), with the letter attached, and record it in the "
+        "history?\n\nWithout an e-mail account set up (Settings > E-mail…), only the step is recorded: send "
+        "it yourself.").format(step=suggestion.step_name, client=suggestion.client_name,
+                               covered=_covered(suggestion))
 
 
 def batch_refusal(suggestion: Suggestion) -> str:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.kinds import Channel
 from app.formatting import format_cents, format_count, format_date
 from app.i18n import _, ngettext
-from app.services import entries, letters, next_steps, todo_actions
+from app.services import entries, letters, mail_outbox, next_steps, todo_actions
 from app.services.entries import SegmentChoice
 from app.services.letters import ExecutedLetters, LetterDocument
 from app.services.todo_dto import Suggestion, TodoList
@@ -360,9 +360,17 @@ class TodoView(DossierView):
         if suggestion.channel == Channel.LETTER:
             runner.submit(lambda: letters.execute_letter_step(ws, suggestion, on), self._letter_made,
                           context=self, progress=_("Producing the letter…"))
+        elif suggestion.channel == Channel.EMAIL:
+            runner.submit(lambda: mail_outbox.execute_email_step(ws, suggestion, on), self._mailed,
+                          context=self, progress=_("Sending the e-mail…"))
         else:
             runner.submit(lambda: todo_actions.execute_suggestion(ws, suggestion, on), self._acted,
                           context=self, progress=_("Saving…"))
+
+    def _mailed(self, result: object) -> None:
+        self._acted()
+        if isinstance(result, mail_outbox.SendReport) and (text := mail_outbox.report_text(result)):
+            self.inform(_("E-mail"), text)
 
     def _letter_made(self, result: object) -> None:
         """A letter step was executed (here or through the notice dialog): the list reloads, the letter opens."""
