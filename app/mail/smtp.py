@@ -36,6 +36,7 @@ class Stage(enum.StrEnum):
     AUTH = "auth"
     RECIPIENT = "recipient"  # the server refused the sender, a recipient or the message
     SERVER = "server"  # any other SMTP answer
+    DISCONNECTED = "disconnected"  # the connection broke mid-transaction: the server may have taken the message
     OK = "ok"
 
 
@@ -49,6 +50,7 @@ _STAGE_TEXT = {
     Stage.AUTH: N_("{host} refuses the user name or password ({detail})."),
     Stage.RECIPIENT: N_("{host} refuses the message ({detail})."),
     Stage.SERVER: N_("{host} answers with an error ({detail})."),
+    Stage.DISCONNECTED: N_("The connection with {host} broke while sending ({detail}): the message may have gone."),
     Stage.OK: N_("Connection to {host} succeeded."),
 }
 
@@ -220,8 +222,8 @@ def send(client: smtplib.SMTP, message: EmailMessage | bytes, sender: str, recip
             raise _refused(code, text)
     except smtplib.SMTPResponseException as error:
         raise _refused(error.smtp_code, error.smtp_error) from error
-    except (OSError, smtplib.SMTPServerDisconnected) as error:
-        raise MailFailed(Outcome(Stage.SERVER, str(error))) from error
+    except OSError as error:  # SMTPServerDisconnected included
+        raise MailFailed(Outcome(Stage.DISCONNECTED, str(error) or type(error).__name__)) from error
     return _answer(code, text)
 
 

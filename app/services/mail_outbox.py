@@ -6,15 +6,17 @@ History: the step is recorded when it is queued (with its letter PDF stored as e
 the decision is taken then, and the step leaves "À faire" so it cannot be queued twice. The outbox row links to
 that action and holds the exact .eml bytes and Message-ID, the server's answer and the time it was sent.
 
-After a crash a message found in ``sending`` may or may not have reached the server: it is not re-sent
-automatically; the user confirms (``confirm_resend``), and the re-send carries the same bytes and Message-ID.
+After a crash, or a connection cut during the transaction, a message left in ``sending`` may or may not have
+reached the server: it is not re-sent automatically; the user confirms (``confirm_resend``), and the re-send carries
+the same bytes and Message-ID (mail clients show one message per Message-ID). A refusal before the data (offline,
+4xx) leaves it queued for the next run; a 5xx answer marks it failed with the server's words.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from smtplib import SMTP
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.kinds import OutboxState
+from app.domain.kinds import Channel, OutboxState
 from app.errors import KnownError
 from app.i18n import _
 from app.letters.placeholders import placeholder_values
@@ -32,10 +34,10 @@ from app.mail.message import Attachment, Envelope, build_message, domain_of, mes
 from app.mail.smtp import MailFailed, Outcome, Stage
 from app.mail.templating import render_mail
 from app.models import Contact, Invoice, OutboxMessage, StoredDocument
-from app.services import todo_actions
-from app.services.letters import letter_for_suggestion, store_document
+from app.services import letters, todo_actions
+from app.services.letters import ExecutedLetters, letter_for_suggestion, store_document
 from app.services.mail import MailSettings, dossier_key, mail_sections_in, mail_settings, smtp_config, stored_password
-from app.services.todo_dto import Suggestion
+from app.services.todo_dto import BatchResult, Suggestion
 from app.services.workspace import Workspace
 
 Progress = Callable[[int, int], object]
@@ -223,7 +225,7 @@ def _send_all(ws: Workspace, client: SMTP, settings: MailSettings, ids: list[int
     for index, outbox_id in enumerate(ids, start=1):
         outcome = _send_one(ws, client, settings, outbox_id)
         (sent if outcome.ok else failed if outcome.permanent else []).append(outbox_id)
-        if outcome.stage is Stage.SERVER and not outcome.permanent and "disconnect" in outcome.detail.lower():
+        if outcome.stage is Stage.DISCONNECTED:
             break  # the connection is gone: the rest stays queued for the next run
         if progress is not None and progress(index, len(ids)) is False and index < len(ids):
             return SendReport(tuple(sent), tuple(failed), _left(ids, sent, failed), cancelled=True)
@@ -246,6 +248,8 @@ def _send_one(ws: Workspace, client: SMTP, settings: MailSettings, outbox_id: in
         answer = smtp.send(client, eml, settings.sender_address, [recipient])
     except MailFailed as failed:
         state = OutboxState.FAILED if failed.outcome.permanent else OutboxState.QUEUED
+        if failed.outcome.stage is Stage.DISCONNECTED:
+            state = OutboxState.SENDING  # it may have gone: like a crash, sent again only on the user's word
         _set(ws, outbox_id, state, last_error=failed.outcome.detail)
         return failed.outcome
     _set(ws, outbox_id, OutboxState.SENT, server_answer=answer, sent_at=datetime.now(), last_error="")
@@ -294,3 +298,34 @@ def report_text(report: SendReport) -> str:
         return _("{sent} sent, {failed} refused by the server, {queued} still in the outbox.").format(
             sent=len(report.sent), failed=len(report.failed), queued=len(report.still_queued))
     return ""
+
+
+def execute_selection(ws: Workspace, suggestions: Sequence[Suggestion], on: date,
+                      progress: Progress | None = None) -> ExecutedLetters:
+    """The day's batch from "À faire": letters and other steps as before; with an e-mail account set up, the e-mail
+    steps are queued with their letters, then the outbox is sent (what cannot go stays queued)."""
+    emails = [s for s in suggestions if s.channel is Channel.EMAIL] if mail_settings(ws).configured else []
+    rest = [s for s in suggestions if s not in emails]
+    nothing = ExecutedLetters(BatchResult((), ()), None)
+    made = letters.execute_selection(ws, rest, on, progress=progress) if rest else nothing
+    if not emails or made.result.cancelled:
+        return made
+    done, refused = list(made.result.action_ids), list(made.result.refused)
+    for index, suggestion in enumerate(emails, start=1):
+        try:
+            outbox_id = queue_reminder(ws, suggestion, on)
+        except KnownError as error:
+            refused.append((suggestion.key, str(error)))
+        else:
+            done.append(_action_of(ws, outbox_id))
+        if progress is not None and progress(len(rest) + index, len(suggestions)) is False:
+            break
+    send_queued(ws)
+    cancelled = len(done) + len(refused) < len(suggestions)
+    return ExecutedLetters(BatchResult(tuple(done), tuple(refused), cancelled), made.document)
+
+
+def _action_of(ws: Workspace, outbox_id: int) -> int:
+    with ws.dossier.reading() as session:
+        action_id = session.scalar(select(OutboxMessage.action_id).where(OutboxMessage.id == outbox_id))
+    return action_id or 0

@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
 
         self.letter_actions = add_letter_menus(self, self.context.workspace, self.context.runner,
                                                self.info.read_only, self.as_of)
+        from app.ui.mail_settings import add_mail_menu  # Paramètres > Messagerie…
+
+        self.mail_action = add_mail_menu(self, self.context.workspace, self.context.runner, self.info.read_only)
 
     def _reload_all(self) -> None:
         for view in self.views.values():

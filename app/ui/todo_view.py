@@ -435,7 +435,7 @@ class TodoView(DossierView):
         self.cancel_button.show()
         self._selection_changed()
         ws, on = self.context.workspace, self.context.as_of
-        self.context.runner.submit(lambda: letters.execute_selection(ws, batch, on, progress=progress.report),
+        self.context.runner.submit(lambda: mail_outbox.execute_selection(ws, batch, on, progress=progress.report),
                                    self._batch_done, on_error=self._batch_failed, context=self)
 
     def _advanced(self, done: int, total: int) -> None:

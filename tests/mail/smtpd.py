@@ -30,6 +30,7 @@ class Received:
 class Handler:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    drop: bool = False  # take the message, then cut the connection before answering
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
@@ -41,6 +42,8 @@ class Handler:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        if self.drop:
+            server.transport.abort()
         return "250 2.0.0 Ok: queued as 4F2A"
 
 

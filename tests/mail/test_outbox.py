@@ -175,3 +175,33 @@ def test_settings_are_checked_and_the_eml_can_be_saved(workspace: Workspace, ome
     with workspace.dossier.reading() as session:
         row = session.get(OutboxMessage, outbox_id)
         assert row is not None and path.read_bytes() == row.eml and b"Message-ID: <encaisse." in row.eml
+
+
+def test_a_connection_cut_after_the_data_leaves_the_message_uncertain_not_resent(workspace: Workspace,
+                                                                                 omega: Ledger) -> None:
+    with smtp_server() as server:
+        mail.save_mail_settings(workspace, _settings(server.port))
+        outbox_id = mail_outbox.queue_reminder(workspace, _email_step(workspace), AS_OF)
+        server.handler.drop = True
+        report = mail_outbox.send_queued(workspace)
+        assert report.sent == () and report.failed == ()
+        (row,) = mail_outbox.outbox(workspace)
+        assert row.state is OutboxState.SENDING and row.last_error  # it may have gone: the user decides
+        server.handler.drop = False
+        assert mail_outbox.send_queued(workspace).sent == ()
+        mail_outbox.confirm_resend(workspace, outbox_id)
+        assert mail_outbox.send_queued(workspace).sent == (outbox_id,)
+    first, second = server.handler.received
+    assert first.message["Message-ID"] == second.message["Message-ID"]  # the recipient's client sees one message
+
+
+def test_the_days_batch_sends_the_email_steps_through_the_outbox(workspace: Workspace, omega: Ledger) -> None:
+    with smtp_server() as server:
+        mail.save_mail_settings(workspace, _settings(server.port))
+        seen: list[tuple[int, int]] = []
+        made = mail_outbox.execute_selection(workspace, [_email_step(workspace)], AS_OF,
+                                             progress=lambda done, total: seen.append((done, total)))
+    assert len(made.result.action_ids) == 1 and made.result.refused == () and seen == [(1, 1)]
+    assert len(server.handler.received) == 1
+    (row,) = mail_outbox.outbox(workspace)
+    assert row.state is OutboxState.SENT and row.action_id == made.result.action_ids[0]
