@@ -123,6 +123,16 @@ def draft_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> tuple[Dra
     return Draft(recipient, subject, body, attachments), letter.pdf, letter.filename
 
 
+def preview_text(ws: Workspace, suggestion: Suggestion, on: date) -> str:
+    """The message an e-mail step will send, as the user checks it before sending ("" without an account)."""
+    if not mail_settings(ws).configured:
+        return ""
+    draft, _pdf, _name = draft_reminder(ws, suggestion, on)
+    files = ", ".join(item.filename for item in draft.attachments)
+    return _("To: {to}\nSubject: {subject}\nAttached: {files}\n\n{body}").format(
+        to=draft.recipient, subject=draft.subject, files=files, body=draft.body.strip())
+
+
 def queue_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> int:
     """Queue the step's e-mail, store its letter and record the step; returns the outbox id."""
     draft, pdf, filename = draft_reminder(ws, suggestion, on)

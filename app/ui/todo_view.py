@@ -353,7 +353,18 @@ class TodoView(DossierView):
         if dialog is not None:
             self._show_form(dialog, suggestion)
             return
+        if suggestion.channel == Channel.EMAIL:  # the message is shown as it will go, then sent
+            runner.submit(lambda: mail_outbox.preview_text(ws, suggestion, on),
+                          lambda text: self._confirm_then_run(suggestion, text), context=self,
+                          progress=_("Preparing the e-mail…"))
+            return
+        self._confirm_then_run(suggestion, "")
+
+    def _confirm_then_run(self, suggestion: Suggestion, preview: str) -> None:
+        ws, runner, on = self.context.workspace, self.context.runner, self.context.as_of
         title, question = confirmation(suggestion)
+        if preview:
+            question = preview + "\n\n" + _("Send this message now?")
         if not self.confirm(title, question):
             return
         self._next_after(suggestion)

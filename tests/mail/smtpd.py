@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import ssl
 from collections.abc import Iterator
@@ -67,22 +68,23 @@ class Server:
 
 
 @contextmanager
-def smtp_server(*, starttls: bool = False, auth: bool = False) -> Iterator[Server]:
+def smtp_server(*, starttls: bool = False, auth: bool = False, implicit_tls: bool = False) -> Iterator[Server]:
     handler = Handler()
     port = free_port()
     kwargs: dict[str, Any] = {}
     fingerprint = ""
-    if starttls:
+    if starttls or implicit_tls:
         ca = trustme.CA()  # not in the system's trust store: to the client it is as good as self-signed
         cert = ca.issue_cert("127.0.0.1", "localhost")
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(context)
-        kwargs.update(tls_context=context, require_starttls=True)
-        import hashlib
-
+        if implicit_tls:
+            kwargs.update(ssl_context=context)
+        else:
+            kwargs.update(tls_context=context, require_starttls=True)
         der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
         fingerprint = hashlib.sha256(der).hexdigest()
-    if auth:
+    if auth:  # aiosmtpd counts only STARTTLS as TLS for AUTH: with implicit TLS the check is not needed
         kwargs.update(authenticator=_authenticate, auth_required=True, auth_require_tls=starttls)
     controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost", **kwargs)
     controller.start()

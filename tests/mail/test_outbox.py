@@ -205,3 +205,21 @@ def test_the_days_batch_sends_the_email_steps_through_the_outbox(workspace: Work
     assert len(server.handler.received) == 1
     (row,) = mail_outbox.outbox(workspace)
     assert row.state is OutboxState.SENT and row.action_id == made.result.action_ids[0]
+
+
+def test_templates_follow_the_clients_language_and_the_users_wording(workspace: Workspace, omega: Ledger) -> None:
+    from app.letters.templating import PLACEHOLDERS
+    from app.mail.templating import MailTemplateRefused
+
+    mail.save_mail_settings(workspace, _settings(25))
+    allowed = (*PLACEHOLDERS, *mail.MAIL_EXTRAS)
+    with pytest.raises(MailTemplateRefused, match="password"):
+        mail.save_mail_template(workspace, "reminder_1", "fr", {"subject": "{{ password }}", "body": "x"}, allowed)
+    mail.save_mail_template(workspace, "reminder_1", "fr", {"subject": "Relance {{ client_code }}",
+                                                             "body": "Reste dû : {{ claimed_amount }}"}, allowed)
+    draft, _pdf, _name = mail_outbox.draft_reminder(workspace, _email_step(workspace), AS_OF)
+    assert draft.subject == "Relance OMEGA" and draft.body.startswith("Reste dû : 1")
+    assert draft.recipient == TO and [a.mime_type for a in draft.attachments] == ["application/pdf"]
+    english = mail.default_mail_sections("reminder_1", "en")
+    assert "invoices awaiting payment" in english["subject"]
+    assert "courtesy" not in mail.default_mail_sections("../courtesy", "fr")["subject"]  # never a path

@@ -85,3 +85,16 @@ def test_a_server_that_never_answers_is_a_timeout() -> None:
 def test_an_unknown_host_is_a_dns_failure() -> None:
     outcome = check_connection(SmtpConfig("no-such-host.invalid", 587, Security.STARTTLS, timeout=5), None)
     assert outcome.stage is Stage.DNS
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd ignores implicit TLS
+def test_implicit_tls_is_verified_too() -> None:
+    with smtp_server(implicit_tls=True, auth=True) as server:
+        config = SmtpConfig("127.0.0.1", server.port, Security.TLS, USER)
+        refused = check_connection(config, PASSWORD)
+        assert refused.stage is Stage.CERTIFICATE and refused.fingerprint == server.fingerprint
+        accepted = SmtpConfig("127.0.0.1", server.port, Security.TLS, USER, server.fingerprint)
+        client = open_connection(accepted, PASSWORD)
+        send(client, _message(), "relances@atelier-test.fr", ["compta@omega.fr"])
+        close(client)
+    assert len(server.handler.received) == 1

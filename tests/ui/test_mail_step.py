@@ -44,10 +44,10 @@ def dossier(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def _view(qtbot: QtBot, ws: Workspace, told: list[str]) -> TodoView:
+def _view(qtbot: QtBot, ws: Workspace, told: list[str], asked: list[str] | None = None) -> TodoView:
     view = TodoView(ViewContext(ws, SyncRunner(), TODAY))
     qtbot.addWidget(view)
-    view.confirm = lambda _title, _text: True
+    view.confirm = lambda _title, text: (asked if asked is not None else []).append(text) or True
     view.inform = lambda _title, text: told.append(text)
     view.ensure_loaded()
     return view
@@ -59,9 +59,10 @@ def _settings(port: int) -> mail.MailSettings:
 
 def test_an_email_step_is_sent_with_its_letter(qtbot: QtBot, dossier: Workspace) -> None:
     told: list[str] = []
+    asked: list[str] = []
     with smtp_server() as server:
         mail.save_mail_settings(dossier, _settings(server.port))
-        view = _view(qtbot, dossier, told)
+        view = _view(qtbot, dossier, told, asked)
         view.table.selectRow(0)
         current = view.current()
         assert current is not None and current.channel is Channel.EMAIL
@@ -71,6 +72,8 @@ def test_an_email_step_is_sent_with_its_letter(qtbot: QtBot, dossier: Workspace)
     assert [part.get_content_type() for part in got.message.iter_attachments()] == ["application/pdf"]
     assert [row.state for row in mail_outbox.outbox(dossier)] == [OutboxState.SENT] and told == []
     assert view.current() is None
+    (preview,) = asked  # the message was shown as it went: recipient, subject, attachment, body
+    assert preview.startswith("À : paul@alpha.fr\nObjet : ") and ".pdf" in preview and "Paul Alpha" in preview
 
 
 def test_offline_the_message_stays_queued_and_the_user_is_told(qtbot: QtBot, dossier: Workspace) -> None:
