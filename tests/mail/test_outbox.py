@@ -223,3 +223,23 @@ def test_templates_follow_the_clients_language_and_the_users_wording(workspace: 
     english = mail.default_mail_sections("reminder_1", "en")
     assert "invoices awaiting payment" in english["subject"]
     assert "courtesy" not in mail.default_mail_sections("../courtesy", "fr")["subject"]  # never a path
+
+
+def test_the_stored_invoice_original_is_attached_after_the_letter(workspace: Workspace, omega: Ledger) -> None:
+    from sqlalchemy import select
+
+    from app.models import Invoice
+    from app.services.letters import store_document
+
+    with workspace.dossier.transaction() as session:
+        invoice = session.scalar(select(Invoice).where(Invoice.number == "R1"))
+        assert invoice is not None
+        invoice.original_document_id = store_document(session, "R1.pdf", b"%PDF-1.7 original R1")
+    with smtp_server() as server:
+        mail.save_mail_settings(workspace, _settings(server.port))
+        mail_outbox.queue_reminder(workspace, _email_step(workspace), AS_OF)
+        mail_outbox.send_queued(workspace)
+    (got,) = server.handler.received
+    letter, original = got.message.iter_attachments()
+    assert letter.get_content().startswith(b"%PDF") and letter.get_filename().endswith("_OMEGA.pdf")
+    assert original.get_filename() == "R1.pdf" and original.get_content() == b"%PDF-1.7 original R1"
