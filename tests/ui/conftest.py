@@ -17,6 +17,7 @@ from app.services.demo import create_demo_dossier
 from app.services.workspace import Workspace, open_workspace
 from app.ui.tasks import SyncRunner
 from app.ui.view_base import ViewContext
+from tests.services.ledger import Ledger
 
 AS_OF = date(2026, 3, 31)
 
@@ -47,3 +48,19 @@ def runner() -> Iterator[SyncRunner]:
 @pytest.fixture
 def context(demo_ws: Workspace, runner: SyncRunner) -> ViewContext:
     return ViewContext(demo_ws, runner, AS_OF)
+
+
+@pytest.fixture
+def fresh(workspace: Workspace) -> Workspace:
+    """An empty dossier on 23/11/2026 (the root ``workspace``), for entry forms and editors."""
+    return workspace
+
+
+@pytest.fixture
+def book(fresh: Workspace) -> Ledger:
+    """Client ALPHA with F1 1 000,00 € due 01/10 and F2 500,00 € due 01/11/2026, nothing paid."""
+    ledger = Ledger(fresh)
+    ledger.client("ALPHA", "Alpha SARL")
+    ledger.invoice("ALPHA", "F1", date(2026, 9, 1), date(2026, 10, 1), 100_000)
+    ledger.invoice("ALPHA", "F2", date(2026, 10, 2), date(2026, 11, 1), 50_000)
+    return ledger

@@ -4,19 +4,16 @@ fresh dossier, saved through a synchronous runner."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.domain.kinds import ActionKind
 from app.services import case_edits, cases, dispute_reasons, entries
-from app.services.clock import fixed_clock
-from app.services.workspace import Workspace, create_workspace
+from app.services.workspace import Workspace
 from app.ui.client_page import ClientPageView
 from app.ui.dialogs.dispute_dialog import DisputeDialog
 from app.ui.dialogs.form import EntryDialog
@@ -26,25 +23,8 @@ from app.ui.dialogs.reason_list_dialog import ReasonListDialog
 from app.ui.dialogs.writeoff_dialog import WriteOffDialog
 from app.ui.tasks import SyncRunner
 from app.ui.view_base import ViewContext
-from tests.conftest import COMPANY, TODAY
+from tests.conftest import TODAY
 from tests.services.ledger import Ledger
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Workspace]:
-    ws = create_workspace(tmp_path / "cas.encaisse", COMPANY, clock=fixed_clock(TODAY))
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def book(fresh: Workspace) -> Ledger:
-    """Client ALPHA with F1 1 000,00 € due 01/10 and F2 500,00 € due 01/11/2026, nothing paid."""
-    ledger = Ledger(fresh)
-    ledger.client("ALPHA", "Alpha SARL")
-    ledger.invoice("ALPHA", "F1", date(2026, 9, 1), date(2026, 10, 1), 100_000)
-    ledger.invoice("ALPHA", "F2", date(2026, 10, 2), date(2026, 11, 1), 50_000)
-    return ledger
 
 
 def _ids(ws: Workspace) -> dict[str, int]:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.models import Invoice, PaymentPlan, StoredDocument
 from app.services import entries, invoices, reports
-from app.services.clock import fixed_clock
 from app.services.dto import InvoiceQuery
 from app.services.entries import ContactEdit
-from app.services.workspace import Workspace, create_workspace
+from app.services.workspace import Workspace
 from app.ui.dialogs.client_dialog import ClientDialog
 from app.ui.dialogs.cost_dialog import CostDialog
 from app.ui.dialogs.dispute_dialog import DisputeDialog, ResolveDisputeDialog
@@ -29,25 +26,8 @@ from app.ui.dialogs.writeoff_dialog import WriteOffDialog
 from app.ui.main_window import MainWindow
 from app.ui.tasks import SyncRunner
 from app.ui.view_base import ViewContext
-from tests.conftest import COMPANY, TODAY
+from tests.conftest import TODAY
 from tests.services.ledger import Ledger
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Workspace]:
-    ws = create_workspace(tmp_path / "saisie.encaisse", COMPANY, clock=fixed_clock(TODAY))
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def book(fresh: Workspace) -> Ledger:
-    """Client ALPHA with F1 1 000,00 € due 01/10 and F2 500,00 € due 01/11/2026, nothing paid."""
-    ledger = Ledger(fresh)
-    ledger.client("ALPHA", "Alpha SARL")
-    ledger.invoice("ALPHA", "F1", date(2026, 9, 1), date(2026, 10, 1), 100_000)
-    ledger.invoice("ALPHA", "F2", date(2026, 10, 2), date(2026, 11, 1), 50_000)
-    return ledger
 
 
 def _show(qtbot: QtBot, dialog: EntryDialog) -> EntryDialog:

@@ -3,26 +3,14 @@ a new ladder is created and deleted, a segment gets another ladder; reachable fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.domain.kinds import Channel
 from app.services import ladders
-from app.services.clock import fixed_clock
-from app.services.workspace import Workspace, create_workspace
+from app.services.workspace import Workspace
 from app.ui.ladder_editor import CHANNEL, DEADLINE, LadderEditor
 from app.ui.tasks import SyncRunner
-from tests.conftest import COMPANY, TODAY
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Workspace]:
-    ws = create_workspace(tmp_path / "ladders.encaisse", COMPANY, clock=fixed_clock(TODAY))
-    yield ws
-    ws.close()
 
 
 @pytest.fixture
