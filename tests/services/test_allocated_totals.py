@@ -7,17 +7,14 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy import create_engine
-
 from app.domain.kinds import InvoiceKind
-from app.models.dossier import _alembic_config
 from app.services import payments
 from app.services.demo import create_demo_dossier
 from app.services.dto import AllocationInput
 from app.services.queries import net_balance_by_client, open_invoices, unallocated_credit_by_client
 from app.services.workspace import Workspace, open_workspace
 from tests.services.ledger import Ledger
+from tests.services.older_dossiers import downgrade
 
 RECOMPUTED = """
 SELECT 'payment', p.id, p.allocated_cents, p.allocated_through,
@@ -114,8 +111,7 @@ def test_demo_unallocated_credits_equal_open_minus_net(tmp_path: Path) -> None:
 
 def test_an_existing_dossier_gets_its_totals_on_upgrade(tmp_path: Path) -> None:
     path = create_demo_dossier(tmp_path / "demo.encaisse", as_of=date(2026, 11, 23))
-    with create_engine(f"sqlite:///{path}").begin() as connection:  # foreign keys off, as for upgrades
-        command.downgrade(_alembic_config(connection), "0006")
+    downgrade(path, "0006")
     with sqlite3.connect(path) as connection:
         assert "allocated_cents" not in {row[1] for row in connection.execute("PRAGMA table_info(payments)")}
     ws = open_workspace(path)

@@ -7,16 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine
 
 from app.domain.periods import month_ends
-from app.models.dossier import _alembic_config
 from app.services import reports
 from app.services.dashboard import client_delays, not_yet_due_cents, not_yet_due_on
 from app.services.demo import create_demo_dossier
 from app.services.workspace import Workspace, open_workspace
 from tests.services.ledger import Ledger
+from tests.services.older_dossiers import downgrade
 
 # Every allocation's copies next to its invoice's values: equal rows mean the copies are right.
 COPIES = """
@@ -106,8 +104,7 @@ def test_demo_not_yet_due_and_delays_agree_with_the_direct_queries(tmp_path: Pat
 
 def test_an_existing_dossier_gets_its_copies_on_upgrade(tmp_path: Path) -> None:
     path = create_demo_dossier(tmp_path / "demo.encaisse", as_of=date(2026, 11, 23))
-    with create_engine(f"sqlite:///{path}").begin() as connection:  # foreign keys off, as for upgrades
-        command.downgrade(_alembic_config(connection), "0005")
+    downgrade(path, "0005")
     with sqlite3.connect(path) as connection:
         assert "due_date" not in {row[1] for row in connection.execute("PRAGMA table_info(allocations)")}
         triggers = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

@@ -18,6 +18,7 @@ from app.services.dto import ClientInput
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace, check_dossier, create_workspace, open_workspace
 from tests.conftest import COMPANY
+from tests.services.older_dossiers import downgrade
 
 
 def test_new_dossier_has_company_ladders_and_rates(workspace: Workspace) -> None:
@@ -207,8 +208,7 @@ def test_a_full_dossier_survives_the_rebuild_of_its_history_and_dispute_tables(t
     path = create_demo_dossier(tmp_path / "demo.encaisse", as_of=date(2026, 11, 23))
     before = _counts(path)
     assert min(before) > 0  # the rebuilt tables and the rows pointing at them all hold data
-    with create_engine(f"sqlite:///{path}").begin() as connection:  # foreign keys off, as for upgrades
-        command.downgrade(_alembic_config(connection), "0003")
+    downgrade(path, "0003")
     with sqlite3.connect(path) as connection, pytest.raises(sqlite3.IntegrityError):
         connection.execute("UPDATE disputes SET reason = 'Erreur de TVA' WHERE id = 1")  # old closed list
     ws = open_workspace(path)
