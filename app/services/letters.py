@@ -43,7 +43,7 @@ from app.services.letters_load import (
 from app.services.queries import disputed_invoice_ids
 from app.services.rates import rate_table
 from app.services.settings import LETTER_DEADLINE_DAYS, read_setting
-from app.services.todo_actions import execute_batch, execute_suggestion
+from app.services.todo_actions import check_day, execute_batch, execute_in
 from app.services.todo_dto import BatchResult, Suggestion
 from app.services.workspace import Workspace
 
@@ -236,21 +236,16 @@ def execute_letter_step(ws: Workspace, suggestion: Suggestion, on: date,
                         details: dict[str, Any] | None = None) -> tuple[int, LetterDocument]:
     """Produce the step's letter, store it in the dossier and record the step with the document and its hash.
 
-    Returns (action id, letter). If the step is refused (paid or done since), the stored letter is removed.
+    Returns (action id, letter). The letter and the step are one transaction: a refused step (paid or done
+    since) leaves no stored letter behind, nor does a crash between the two.
     """
+    check_day(ws, on)
     letter = letter_for_suggestion(ws, suggestion, on)
+    extra = {"sha256": letter.sha256, "letter": letter.data.kind.value, **(details or {})}
     with ws.dossier.transaction() as session:
         document_id = store_document(session, letter.filename, letter.pdf,
                                      created_at=datetime.combine(on, datetime.min.time()))
-    extra = {"sha256": letter.sha256, "letter": letter.data.kind.value, **(details or {})}
-    try:
-        action_id = execute_suggestion(ws, suggestion, on, details=extra, document=document_id)
-    except BaseException:
-        with ws.dossier.transaction() as session:
-            stored = session.get(StoredDocument, document_id)
-            if stored is not None:
-                session.delete(stored)
-        raise
+        action_id = execute_in(session, suggestion, on, details=extra, document=document_id)
     return action_id, letter
 
 

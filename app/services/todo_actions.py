@@ -41,7 +41,7 @@ def _fail(message: str, field: str = "") -> ValidationFailed:
     return ValidationFailed([Problem(field, message)])
 
 
-def _check_day(ws: Workspace, on: date, field: str = "on") -> None:
+def check_day(ws: Workspace, on: date, field: str = "on") -> None:
     if on > ws.clock():
         raise _fail(_("{date} is in the future: record what was done, once it is done.").format(
             date=on.strftime("%d/%m/%Y")), field)
@@ -117,14 +117,21 @@ def execute_suggestion(ws: Workspace, suggestion: Suggestion, on: date, *, detai
                        document: int | None = None) -> int:
     """Record the suggested step as done on ``on`` (reminder, letter, call, mise en demeure, judicial step);
     returns the action id. ``document`` is a stored document id (the letter produced)."""
-    _check_day(ws, on)
+    check_day(ws, on)
     extra = dict(details or {})
     if suggestion.kind is SuggestionKind.DELIVERY:
         return record_delivery(ws, _related(suggestion), _opt_day(extra.get("presented_on")),
                                _opt_day(extra.get("received_on")))
     with ws.dossier.transaction() as session:
-        check_current(session, suggestion, on)
-        return _execute(session, suggestion, on, extra, document)
+        return execute_in(session, suggestion, on, details=extra, document=document)
+
+
+def execute_in(session: Session, suggestion: Suggestion, on: date, *, details: dict[str, Any] | None = None,
+               document: int | None = None) -> int:
+    """Record a step inside the caller's transaction (so a letter stored with it commits or rolls back with
+    it); the day must already be checked against the clock. Delivery dates go through ``record_delivery``."""
+    check_current(session, suggestion, on)
+    return _execute(session, suggestion, on, dict(details or {}), document)
 
 
 def _execute(session: Session, suggestion: Suggestion, on: date, extra: dict[str, Any], document: int | None) -> int:
@@ -168,7 +175,7 @@ def _task_details(suggestion: Suggestion, reason: str) -> dict[str, Any]:
 
 def postpone(ws: Workspace, suggestion: Suggestion, on: date, until: date, reason: str = "") -> int:
     """Nothing is suggested for the client before ``until``."""
-    _check_day(ws, on)
+    check_day(ws, on)
     if until <= on:
         raise _fail(_("Postpone to a date after {date}.").format(date=on.strftime("%d/%m/%Y")), "until")
     with ws.dossier.transaction() as session:
@@ -181,7 +188,7 @@ def postpone(ws: Workspace, suggestion: Suggestion, on: date, until: date, reaso
 
 def skip(ws: Workspace, suggestion: Suggestion, on: date, reason: str) -> int:
     """The step counts as done for the covered invoices without being taken; the next step follows."""
-    _check_day(ws, on)
+    check_day(ws, on)
     if not reason.strip():
         raise _fail(_("Say why this step is skipped."), "reason")
     with ws.dossier.transaction() as session:
@@ -211,7 +218,7 @@ def record_call(ws: Workspace, suggestion: Suggestion, on: date, outcome: CallOu
                 dispute_reason: str | None = None, follow_up_on: date | None = None) -> int:
     """Log a call made for a suggestion with its outcome; a promise, a dispute or a follow-up task is created
     in the same transaction. Returns the call's action id."""
-    _check_day(ws, on)
+    check_day(ws, on)
     problems = _call_problems(on, outcome, promise_on, promise_cents, follow_up_on)
     if problems:
         raise ValidationFailed(problems)

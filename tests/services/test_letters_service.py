@@ -84,6 +84,21 @@ def test_a_refused_step_leaves_no_document_behind(workspace: Workspace, late: Le
         assert len(session.scalars(select(StoredDocument.id)).all()) == 1
 
 
+def test_a_crash_while_recording_the_step_stores_no_letter(workspace: Workspace, late: Ledger,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import todo_actions
+
+    def crash(*_args: object) -> int:
+        raise RuntimeError("disk unplugged")
+
+    monkeypatch.setattr(todo_actions, "_execute", crash)
+    with pytest.raises(RuntimeError):
+        letters.execute_letter_step(workspace, _notice_suggestion(workspace), AS_OF)
+    with workspace.dossier.reading() as session:
+        assert session.scalars(select(StoredDocument.id)).all() == []
+        assert session.scalars(select(Action.id).where(Action.kind == ActionKind.FORMAL_NOTICE)).all() == []
+
+
 def test_the_cli_writes_a_letter(workspace: Workspace, late: Ledger, tmp_path: Path) -> None:
     path = workspace.path
     workspace.close()
