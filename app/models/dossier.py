@@ -176,6 +176,8 @@ def open_dossier(path: Path, *, read_only: bool = False, verify: bool | None = N
 
 
 def _check_is_sqlite(path: Path) -> None:
+    if path.is_dir():  # e.g. a folder dropped or passed on the command line: "no such file" would be wrong
+        raise NotADossier(_("{path} is a folder, not an Encaisse dossier.").format(path=path))
     if not path.is_file():
         raise DossierNotFound(_("{path}: no such file.").format(path=path))
     with path.open("rb") as handle:
