@@ -7,10 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_NAME, __version__
 from app.i18n import current_language
+from app.paths import resource
 from app.ui.controller import AppController
 from app.ui.icons import icon, register_icons
 from app.ui.screenshot import ScreenshotTaker
@@ -27,12 +29,21 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("encaisse")  # Wayland matches windows to encaisse.desktop (its icon, its name)
     app.setStyle("Fusion")
     register_icons()
-    app.setWindowIcon(icon("encaisse.svg"))
+    app.setWindowIcon(application_icon())
     app.setQuitOnLastWindowClosed(False)  # the controller closes the dossier first, then quits
     install_qt_translations(app, current_language())
     return app
+
+
+def application_icon() -> QIcon:
+    """The icon's rendered sizes (tools/make_icons.py: sharp at 16 px, no SVG plugin needed), else the SVG."""
+    result = QIcon()
+    for png in sorted(resource("icons/app").glob("encaisse-*.png")):
+        result.addFile(str(png))
+    return result if not result.isNull() else icon("encaisse.svg")
 
 
 def install_qt_translations(app: QApplication, language: str) -> bool:

@@ -13,6 +13,7 @@ from app import __version__
 from app.paths import data_dir
 from app.services.workspace import Workspace
 from app.ui.about_dialog import AboutDialog
+from app.ui.application import application_icon
 from app.ui.main_window import MainWindow
 from app.ui.view_base import ViewContext
 
@@ -57,3 +58,8 @@ def test_open_the_data_folder_asks_the_desktop_for_that_folder(qtbot: QtBot) -> 
     dialog.open_url = lambda url: opened.append(url) or True
     dialog.open_button.click()
     assert [url.toLocalFile() for url in opened] == [str(data_dir())]
+
+
+def test_the_application_icon_carries_every_rendered_size(qtbot: QtBot) -> None:
+    sizes = sorted(size.width() for size in application_icon().availableSizes())
+    assert sizes == [16, 32, 48, 64, 128, 256]
