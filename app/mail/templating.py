@@ -5,25 +5,35 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
+from types import TracebackType
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.errors import KnownError
-from app.i18n import _
+from app.i18n import N_, _
 
 SECTIONS = ("subject", "body")
 _SECTION_LINE = re.compile(r"^\[(subject|body)\]\s*$")
+SECTION_LABELS = {"subject": N_("subject"), "body": N_("body")}
+_TEMPLATE_FILE = "<template>"  # the file name Jinja gives a template made from a string, in tracebacks
 
 
 class MailTemplateRefused(KnownError):
-    """An e-mail template that cannot be used; the message says why."""
+    """An e-mail template that cannot be used; the message says why and where (section and line)."""
+
+    def __init__(self, message: str, section: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.section = section
+        self.line = line
 
 
 @cache
 def _environment() -> ImmutableSandboxedEnvironment:
-    # autoescape off: a plain-text e-mail.
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    # autoescape off: a plain-text e-mail. trim_blocks/lstrip_blocks: a line holding only {% for %} or {% if %}
+    # leaves no blank line behind, so a template can list the invoices one per line.
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+                                         lstrip_blocks=True)
 
 
 def parse_sections(text: str) -> dict[str, str]:
@@ -39,20 +49,35 @@ def parse_sections(text: str) -> dict[str, str]:
     return {name: "\n".join(lines[name]).strip() for name in SECTIONS}
 
 
+def _first_line_of(tree: nodes.Template, name: str) -> int:
+    return min((node.lineno for node in tree.find_all(nodes.Name) if node.name == name), default=1)
+
+
 def check_sections(sections: Mapping[str, str], allowed: Collection[str]) -> None:
-    """Refuse a syntax error or a placeholder outside ``allowed`` (MailTemplateRefused)."""
+    """Refuse a syntax error or a placeholder outside ``allowed`` (MailTemplateRefused names section and line)."""
     env = _environment()
     for name in SECTIONS:
         try:
             tree = env.parse(sections.get(name, ""))
         except TemplateSyntaxError as error:
-            raise MailTemplateRefused(_("Section “{section}”, line {line}: {message}").format(
-                section=name, line=error.lineno, message=error.message)) from error
+            text = _("Section “{section}”, line {line}: {message}").format(
+                section=_(SECTION_LABELS[name]), line=error.lineno, message=error.message)
+            raise MailTemplateRefused(text, name, error.lineno) from error
         unknown = sorted(meta.find_undeclared_variables(tree) - set(allowed))
         if unknown:
-            raise MailTemplateRefused(_("Section “{section}”: unknown placeholder {{{{ {name} }}}}. Allowed: "
-                                        "{allowed}.").format(section=name, name=unknown[0],
-                                                             allowed=", ".join(sorted(allowed))))
+            line = _first_line_of(tree, unknown[0])
+            raise MailTemplateRefused(_("Section “{section}”, line {line}: unknown placeholder {{{{ {name} }}}}.")
+                                      .format(section=_(SECTION_LABELS[name]), line=line, name=unknown[0]), name, line)
+
+
+def _template_line(traceback: TracebackType | None) -> int | None:
+    """The template line a rendering error happened on (Jinja puts the template's frames in the traceback)."""
+    line = None
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == _TEMPLATE_FILE:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
 
 
 def render_mail(sections: Mapping[str, str], context: Mapping[str, object]) -> tuple[str, str]:
@@ -64,6 +89,9 @@ def render_mail(sections: Mapping[str, str], context: Mapping[str, object]) -> t
         try:
             rendered[name] = env.from_string(sections.get(name, "")).render(dict(context)).strip()
         except Exception as error:  # a sandbox refusal or a failing expression: say so, never crash
-            raise MailTemplateRefused(_("Section “{section}” cannot be rendered: {detail}.").format(
-                section=name, detail=error)) from error
+            line = _template_line(error.__traceback__)
+            where = _("Section “{section}”, line {line}").format(section=_(SECTION_LABELS[name]), line=line) \
+                if line else _("Section “{section}”").format(section=_(SECTION_LABELS[name]))
+            raise MailTemplateRefused(_("{where}: cannot be rendered ({detail}).").format(
+                where=where, detail=error), name, line) from error
     return " ".join(rendered["subject"].split()), rendered["body"] + "\n"

@@ -3,18 +3,23 @@ test, accepted certificates, and the subject/body templates per ladder step and 
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.i18n import _
+from app.domain.kinds import Channel
+from app.i18n import N_, _
+from app.letters.templating import PLACEHOLDERS
 from app.mail import secrets
 from app.mail.smtp import Outcome, Security, SmtpConfig, check_connection
 from app.mail.templating import SECTIONS, check_sections, parse_sections
 from app.paths import resource
 from app.services.dto import Problem
+from app.services.ladders import list_ladders
 from app.services.settings import (
     MAIL_ACCEPTED_CERTIFICATES,
     MAIL_DOSSIER_KEY,
@@ -27,8 +32,32 @@ from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
 
 LANGUAGES = ("fr", "en")
+DEFAULT_TEMPLATE = "default"
 # Names a mail template may use besides the letter's placeholders (app.letters.templating.PLACEHOLDERS).
-MAIL_EXTRAS = ("signature", "sender_name")
+MAIL_EXTRAS: dict[str, str] = {
+    "invoices": N_("the invoices, for a loop: {% for invoice in invoices %}; each has number, date, due_date, "
+                   "amount, open_amount and days_late"),
+    "invoices_total": N_("total still open on the invoices listed"),
+    "signature": N_("your e-mail signature (Settings > E-mail…)"),
+    "sender_name": N_("the sender's name"),
+}
+MAIL_PLACEHOLDERS: dict[str, str] = {**MAIL_EXTRAS, **PLACEHOLDERS}
+# The step texts shipped in resources/mail/LANG/, by the template reference the default ladders' steps carry.
+SHIPPED_TEMPLATES: dict[str, str] = {
+    "courtesy": N_("Courtesy reminder before the due date"),
+    "reminder_1": N_("First reminder"),
+    "reminder_2": N_("Second reminder"),
+    "reminder_3": N_("Firm reminder (last before the formal notice)"),
+    "formal_notice": N_("Formal notice (covering e-mail)"),
+}
+
+
+class TemplateSource(enum.Enum):
+    """Where the wording of an e-mail step comes from, in the order it is looked for."""
+
+    DOSSIER = "dossier"  # the user's own, saved in the dossier
+    STEP = "step"  # the text shipped for this step
+    DEFAULT = "default"  # the shipped default text
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,29 +184,68 @@ def _template_key(template: str, language: str) -> str:
     return f"{language}:{template}"
 
 
-def default_mail_sections(template: str, language: str) -> dict[str, str]:
-    """The shipped wording for a ladder step's template (resources/mail/LANG/TEMPLATE.txt, else default.txt)."""
+def _shipped_path(template: str, language: str) -> Path | None:
     lang = language if language in LANGUAGES else "fr"
     path = resource(f"mail/{lang}/{template}.txt") if template.isidentifier() else None
-    if path is None or not path.is_file():
-        path = resource(f"mail/{lang}/default.txt")
+    return path if path is not None and path.is_file() else None
+
+
+def default_mail_sections(template: str, language: str) -> dict[str, str]:
+    """The shipped wording for a ladder step's template (resources/mail/LANG/TEMPLATE.txt, else default.txt)."""
+    path = _shipped_path(template, language) or _shipped_path(DEFAULT_TEMPLATE, language)
+    assert path is not None, "resources/mail/LANG/default.txt ships with the application"
     return parse_sections(path.read_text(encoding="utf-8"))
 
 
-def mail_sections_in(session: Session, template: str, language: str) -> dict[str, str]:
+def _stored_templates(session: Session) -> dict[str, Any]:
     stored = read_setting(session, MAIL_TEMPLATES)
-    mine = stored.get(_template_key(template, language)) if isinstance(stored, dict) else None
+    return stored if isinstance(stored, dict) else {}
+
+
+def mail_sections_in(session: Session, template: str, language: str) -> dict[str, str]:
+    """The dossier's own wording for (step template, language), else the shipped step text, else the default."""
+    mine = _stored_templates(session).get(_template_key(template, language))
     if isinstance(mine, dict):
         return {name: str(mine.get(name, "")) for name in SECTIONS}
     return default_mail_sections(template, language)
 
 
 def save_mail_template(ws: Workspace, template: str, language: str, sections: dict[str, str],
-                       allowed: tuple[str, ...]) -> None:
-    """Keep the user's wording after checking it against the placeholders ``allowed``."""
+                       allowed: tuple[str, ...] = tuple(MAIL_PLACEHOLDERS)) -> None:
+    """Keep the user's wording after checking it against the placeholders ``allowed`` (one transaction)."""
     cleaned = {name: sections.get(name, "").strip() for name in SECTIONS}
     check_sections(cleaned, allowed)
     with ws.dossier.transaction() as session:
-        stored = dict(read_setting(session, MAIL_TEMPLATES) or {})
+        stored = dict(_stored_templates(session))
         stored[_template_key(template, language)] = cleaned
         write_setting(session, MAIL_TEMPLATES, stored)
+
+
+def reset_mail_template(ws: Workspace, template: str, language: str) -> None:
+    """Back to the shipped wording of this step and language."""
+    with ws.dossier.transaction() as session:
+        stored = dict(_stored_templates(session))
+        if stored.pop(_template_key(template, language), None) is not None:
+            write_setting(session, MAIL_TEMPLATES, stored)
+
+
+def mail_template_sections(ws: Workspace, template: str, language: str) -> tuple[dict[str, str], TemplateSource]:
+    """(sections, where they come from): what the template editor shows."""
+    with ws.dossier.reading() as session:
+        customised = _template_key(template, language) in _stored_templates(session)
+        sections = mail_sections_in(session, template, language)
+    if customised:
+        return sections, TemplateSource.DOSSIER
+    return sections, TemplateSource.STEP if _shipped_path(template, language) else TemplateSource.DEFAULT
+
+
+def mail_templates(ws: Workspace) -> tuple[tuple[str, str], ...]:
+    """(template, label) of every e-mail text the user may edit: the shipped step texts, the other templates the
+    dossier's ladders name on an e-mail step, then the default."""
+    named = {step.template: step.name for ladder in list_ladders(ws) for step in ladder.steps
+             if step.template and step.channel is Channel.EMAIL and step.template.isidentifier()}
+    choices = [(ref, _(label)) for ref, label in SHIPPED_TEMPLATES.items()]
+    choices += [(ref, _("Step “{name}” ({template})").format(name=name, template=ref))
+                for ref, name in sorted(named.items()) if ref not in SHIPPED_TEMPLATES and ref != DEFAULT_TEMPLATE]
+    choices.append((DEFAULT_TEMPLATE, _("Any other e-mail step (default text)")))
+    return tuple(choices)

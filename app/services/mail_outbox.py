@@ -28,15 +28,15 @@ from sqlalchemy.orm import Session
 from app.domain.kinds import Channel, OutboxState
 from app.errors import KnownError
 from app.i18n import _
-from app.letters.placeholders import placeholder_values
 from app.mail import smtp
 from app.mail.message import Attachment, Envelope, build_message, domain_of, message_id
 from app.mail.smtp import MailFailed, Outcome, Stage
 from app.mail.templating import render_mail
 from app.models import Contact, Invoice, OutboxMessage, StoredDocument
 from app.services import letters, todo_actions
-from app.services.letters import ExecutedLetters, letter_for_suggestion, store_document
+from app.services.letters import ExecutedLetters, store_document
 from app.services.mail import MailSettings, dossier_key, mail_sections_in, mail_settings, smtp_config, stored_password
+from app.services.mail_drafts import step_context
 from app.services.todo_dto import BatchResult, Suggestion
 from app.services.workspace import Workspace
 
@@ -104,23 +104,25 @@ def _ready(settings: MailSettings) -> None:
         raise MailNotReady(_("Set up the e-mail account first (Settings > E-mail…)."))
 
 
-def draft_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> tuple[Draft, bytes, str]:
-    """(the message, the letter PDF, its file name) for an e-mail step: nothing is stored."""
+def draft_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> tuple[Draft, bytes | None, str]:
+    """(the message, the letter PDF, its file name) for an e-mail step: nothing is stored. A courtesy reminder
+    before the due date has no letter (None, "")."""
     settings = mail_settings(ws)
     _ready(settings)
-    letter = letter_for_suggestion(ws, suggestion, on)
     with ws.dossier.reading() as session:
         recipient = _recipient(session, suggestion.client_id)
-        if not recipient:
-            raise MailNotReady(_("{client} has no contact with an e-mail address: add one on the client's page.")
-                               .format(client=suggestion.client_name))
+    if not recipient:
+        raise MailNotReady(_("{client} has no contact with an e-mail address: add one on the client's page.")
+                           .format(client=suggestion.client_name))
+    context, language, letter = step_context(ws, suggestion, on, settings)
+    with ws.dossier.reading() as session:
         originals = _originals(session, [inv.invoice_id for inv in suggestion.invoices])
-        sections = mail_sections_in(session, suggestion.template, letter.data.language)
-    context = {**placeholder_values(letter.data), "signature": settings.signature,
-               "sender_name": settings.sender_name}
+        sections = mail_sections_in(session, suggestion.template, language)
     subject, body = render_mail(sections, context)
-    attachments = (Attachment(letter.filename, letter.pdf), *originals)
-    return Draft(recipient, subject, body, attachments), letter.pdf, letter.filename
+    if letter is None:
+        return Draft(recipient, subject, body, originals), None, ""
+    return Draft(recipient, subject, body, (Attachment(letter.filename, letter.pdf), *originals)), letter.pdf, \
+        letter.filename
 
 
 def preview_text(ws: Workspace, suggestion: Suggestion, on: date) -> str:
@@ -138,6 +140,10 @@ def queue_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> int:
     draft, pdf, filename = draft_reminder(ws, suggestion, on)
     settings = mail_settings(ws)
     key = dossier_key(ws)
+    if pdf is None:  # a courtesy reminder: the .eml kept in the outbox is the evidence
+        action_id = todo_actions.execute_suggestion(ws, suggestion, on, details={"email_to": draft.recipient})
+        with ws.dossier.transaction() as session:
+            return _insert(session, suggestion, action_id, draft, settings, key)
     with ws.dossier.transaction() as session:
         document_id = store_document(session, filename, pdf, created_at=datetime.combine(on, datetime.min.time()))
     try:
@@ -195,6 +201,23 @@ def confirm_resend(ws: Workspace, outbox_id: int) -> None:
 
 
 retry = confirm_resend
+
+
+def mark_sent(ws: Workspace, outbox_id: int) -> None:
+    """The user checked that a message interrupted mid-send did arrive (their sent folder, the recipient): keep
+    it as sent, never send it again."""
+    with ws.dossier.transaction() as session:
+        row = session.get(OutboxMessage, outbox_id)
+        if row is None or row.state is not OutboxState.SENDING:
+            raise MailNotReady(_("Only a message interrupted while sending can be marked as sent."))
+        row.state = OutboxState.SENT
+        row.sent_at = datetime.now()
+        row.server_answer = _("marked as sent by the user after checking")
+
+
+def interrupted_count(ws: Workspace) -> int:
+    """Messages left in "sending" (the app was closed or killed mid-send): the user must check them."""
+    return len(outbox(ws, (OutboxState.SENDING,)))
 
 
 def send_queued(ws: Workspace, progress: Progress | None = None,
