@@ -1,17 +1,24 @@
 # Two commands from a fresh clone: `make run` (the app on a demo dossier) and `make test` (everything CI runs).
 PYTHON ?= python3
 VENV := .venv
+# A Windows venv keeps its programs in Scripts\ (GNU make from Git Bash or MSYS2).
+ifeq ($(OS),Windows_NT)
+BIN := $(VENV)/Scripts
+EXE := .exe
+else
 BIN := $(VENV)/bin
+EXE :=
+endif
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle clean
 
-$(BIN)/python:
+$(BIN)/python$(EXE):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstalled whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Reinstalled whenever pyproject.toml changes. The bundle extra (PyInstaller) too: tests/test_bundle.py builds it.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python$(EXE)
+	$(BIN)/python -m pip install --quiet -e '.[test,bundle]'
 	touch $@
 
 run: $(VENV)/.installed
@@ -37,5 +44,10 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/import_fec.py
 
+# The one-folder bundle of the platform it runs on (installer/encaisse.spec); about 2–3 min on 2 cores.
+bundle: $(VENV)/.installed
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build installer/encaisse.spec
+	@echo "Bundle: $(CURDIR)/dist/encaisse (program: dist/encaisse/encaisse$(EXE))"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist

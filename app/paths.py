@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -32,6 +33,10 @@ def recent_file() -> Path:
 
 def resources_dir() -> Path:
     """The shipped resources folder (translations, rate table, default ladders)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        # A PyInstaller bundle unpacks resources/ next to the frozen modules (installer/encaisse.spec).
+        return Path(bundle) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
 
 
