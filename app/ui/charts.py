@@ -18,6 +18,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
@@ -98,6 +99,15 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.setMinimumSize(260, 180)
         self.axes: Axes = self.figure.add_subplot()
         self.margins = Margins(40, 12, 30, 30)
+        self._shape: object = None
+
+    def _same_shape(self, shape: object) -> bool:
+        """Whether the figure already holds the artists for ``shape`` (the same bars, lines and labels, other
+        values): a refresh then only moves them, which costs a fraction of building them again (the axes'
+        ticks above all). The first show, or one of another shape, builds the figure anew."""
+        same = shape == self._shape
+        self._shape = shape
+        return same
 
     def _start(self, title: str) -> Axes:
         self.figure.clear()
@@ -157,14 +167,30 @@ class AgingChart(ChartCanvas):
         self.rows: list[AgingBar] = []
         self.bounds: list[tuple[int | None, int | None]] = []
         self.total_axes: Axes = self.axes
+        self._segments: dict[Axes, list[list[Rectangle]]] = {}  # per axes, per bucket, per row
+        self._amounts: dict[Axes, list[Text]] = {}
         self.mpl_connect("button_press_event", self._clicked)
         self.mpl_connect("motion_notify_event", self._hovered)
 
     def show_bars(self, bounds: Sequence[tuple[int | None, int | None]], total: AgingBar,
                   clients: Sequence[AgingBar]) -> None:
         """The total on its own scale in a thin band on top, the clients below on theirs."""
-        self.figure.clear()
         self.rows, self.bounds = [total, *clients], list(bounds)
+        labels = tuple(bucket_label(bucket) for bucket in bounds)
+        if self._same_shape((labels, len(clients), not total.total_cents)):
+            for axes, rows in ((self.total_axes, [total]), (self.axes, list(clients))):
+                self._fill(axes, rows)
+        else:
+            self._build(bounds, total, clients)
+        names = [(self._name(row), row.client_id is None) for row in self.rows]
+        self.set_margins(Margins(left=max(text_width(name, bold=bold) for name, bold in names) + 14, right=10,
+                                 top=LINE * 1.4 + 12, bottom=LINE * 2.4 + 10, gap=LINE + 10))
+        self.draw_idle()  # type: ignore[no-untyped-call]
+
+    def _build(self, bounds: Sequence[tuple[int | None, int | None]], total: AgingBar,
+               clients: Sequence[AgingBar]) -> None:
+        self.figure.clear()
+        self._segments, self._amounts = {}, {}
         total_axes, axes = self.figure.subplots(2, 1, height_ratios=[1.6, max(1, len(clients))])
         self.total_axes, self.axes = total_axes, axes
         # Placed in pixels from the top left corner, so that it stays there when the canvas is resized.
@@ -178,34 +204,41 @@ class AgingChart(ChartCanvas):
         self.figure.legend(*axes.get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.0),
                            fontsize=FONT_SIZE, frameon=False, ncols=len(bounds), handlelength=1.2,
                            columnspacing=1.2)
-        names = [(self._name(row), row.client_id is None) for row in self.rows]
-        self.set_margins(Margins(left=max(text_width(name, bold=bold) for name, bold in names) + 14, right=10,
-                                 top=LINE * 1.4 + 12, bottom=LINE * 2.4 + 10, gap=LINE + 10))
         if not total.total_cents:
             axes.text(0.5, 0.5, _("Nothing receivable on this date"), transform=axes.transAxes, ha="center",
                       color=TEXT_COLOUR)
-        self.draw_idle()  # type: ignore[no-untyped-call]
 
     def _stack(self, axes: Axes, bounds: Sequence[tuple[int | None, int | None]], rows: list[AgingBar]) -> None:
+        """The bars of ``rows``, one segment per bucket, with their amounts beside them (placed by _fill)."""
         self._style(axes)
         positions = list(range(len(rows)))
-        left = [0] * len(rows)
-        for index, bucket in enumerate(bounds):
-            widths = [row.buckets[index] for row in rows]
-            axes.barh(positions, widths, left=left, height=0.66, color=BUCKET_COLOURS[index % len(BUCKET_COLOURS)],
-                      label=bucket_label(bucket), edgecolor="white", linewidth=0.6)
-            left = [a + b for a, b in zip(left, widths, strict=True)]
-        largest = max(left, default=0) or 1
-        for position, row in zip(positions, rows, strict=True):
-            axes.text(row.total_cents + largest * 0.01, position, compact_cents(row.total_cents), va="center",
-                      fontsize=FONT_SIZE, color=TEXT_COLOUR)
-        axes.set_yticks(positions, [self._name(row) for row in rows])
-        if rows and rows[0].client_id is None:
-            axes.get_yticklabels()[0].set_fontweight("bold")
+        self._segments[axes] = [
+            list(axes.barh(positions, [0] * len(rows), height=0.66, color=BUCKET_COLOURS[index % len(BUCKET_COLOURS)],
+                           label=bucket_label(bucket), edgecolor="white", linewidth=0.6).patches)
+            for index, bucket in enumerate(bounds)]
+        self._amounts[axes] = [axes.text(0, position, "", va="center", fontsize=FONT_SIZE, color=TEXT_COLOUR)
+                               for position in positions]
         axes.set_ylim(len(rows) - 0.5, -0.5)
-        axes.set_xlim(0, largest * 1.14)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
         axes.grid(axis="x", color=GRID_COLOUR, linewidth=0.8)
+        self._fill(axes, rows)
+
+    def _fill(self, axes: Axes, rows: list[AgingBar]) -> None:
+        """Segments, amounts, names and scale of the bars of ``axes`` for ``rows`` (as many as it holds)."""
+        left = [0] * len(rows)
+        for index, segments in enumerate(self._segments[axes]):
+            for position, (segment, row) in enumerate(zip(segments, rows, strict=True)):
+                segment.set_x(left[position])
+                segment.set_width(row.buckets[index])
+                left[position] += row.buckets[index]
+        largest = max(left, default=0) or 1
+        for position, (amount, row) in enumerate(zip(self._amounts[axes], rows, strict=True)):
+            amount.set_position((row.total_cents + largest * 0.01, position))
+            amount.set_text(compact_cents(row.total_cents))
+        axes.set_yticks(list(range(len(rows))), [self._name(row) for row in rows])
+        if rows and rows[0].client_id is None:
+            axes.get_yticklabels()[0].set_fontweight("bold")
+        axes.set_xlim(0, largest * 1.14)
 
     def bar_count(self) -> int:
         return _visible_bars([self.total_axes, self.axes])
@@ -281,23 +314,30 @@ class DsoChart(ChartCanvas):
     """DSO month by month: accounting and countback methods, and the best possible DSO."""
 
     def show_trend(self, points: Sequence[DsoTrendPoint]) -> None:
-        axes = self._start(_("DSO over {count} months (days)").format(count=len(points)))
-        positions = list(range(len(points)))
-        for values, colour, label, style in (
-            ([p.accounting for p in points], ACCOUNTING_COLOUR, _("Accounting method"), "-"),
-            ([p.countback for p in points], COUNTBACK_COLOUR, _("Countback method"), "-"),
-            ([p.best_possible for p in points], BEST_COLOUR, _("Best possible DSO"), "--"),
-        ):
-            axes.plot(positions, [float("nan") if v is None else v for v in values], style, color=colour,
-                      label=label, linewidth=1.8, marker="o", markersize=2.5)
+        series = [[p.accounting for p in points], [p.countback for p in points], [p.best_possible for p in points]]
+        labels = (_("Accounting method"), _("Countback method"), _("Best possible DSO"))
+        if self._same_shape((len(points), labels)):
+            axes = self.axes
+            for line, values in zip(axes.get_lines(), series, strict=True):
+                line.set_ydata(_values(values))
+            # The scale a new plot would take: autoscaled to the data, from 0.
+            axes.relim()
+            axes.set_autoscaley_on(True)
+            axes.autoscale_view()
+        else:
+            axes = self._start(_("DSO over {count} months (days)").format(count=len(points)))
+            for values, colour, label, style in zip(series, (ACCOUNTING_COLOUR, COUNTBACK_COLOUR, BEST_COLOUR),
+                                                    labels, ("-", "-", "--"), strict=True):
+                axes.plot(list(range(len(points))), _values(values), style, color=colour, label=label,
+                          linewidth=1.8, marker="o", markersize=2.5)
+            axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
+            axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
+            self.figure.legend(*axes.get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                               fontsize=FONT_SIZE, frameon=False, ncols=3)
         step = max(1, len(points) // 8)
-        ticks = positions[::-1][::step][::-1]
+        ticks = list(range(len(points)))[::-1][::step][::-1]
         axes.set_xticks(ticks, [month_label(points[i].month_end) for i in ticks])
         axes.set_ylim(bottom=0)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
-        axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
-        self.figure.legend(*axes.get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.0),
-                           fontsize=FONT_SIZE, frameon=False, ncols=3)
         highest = max((v for p in points for v in (p.accounting, p.countback, p.best_possible) if v is not None),
                       default=0.0)
         self.set_margins(Margins(left=text_width(f"{highest * 1.1:.0f}") + 14, right=12, top=LINE * 1.4 + 10,
@@ -317,20 +357,33 @@ class ForecastChart(ChartCanvas):
     """Cash expected week by week."""
 
     def show_weeks(self, weeks: Sequence[ForecastWeek]) -> None:
-        axes = self._start(_("Cash-in forecast, next {count} weeks").format(count=len(weeks)))
-        positions = list(range(len(weeks)))
-        axes.bar(positions, [week.cents for week in weeks], width=0.7, color=FORECAST_COLOUR)
+        heights = [week.cents for week in weeks]
+        if self._same_shape(len(weeks)):
+            axes = self.axes
+            for bar, height in zip(axes.patches, heights, strict=True):
+                assert isinstance(bar, Rectangle)
+                bar.set_height(height)
+            axes.relim()  # the scale a new plot would take
+            axes.autoscale_view()
+        else:
+            axes = self._start(_("Cash-in forecast, next {count} weeks").format(count=len(weeks)))
+            axes.bar(list(range(len(weeks))), heights, width=0.7, color=FORECAST_COLOUR)
+            axes.tick_params(axis="x", labelsize=FONT_SIZE - 0.5)
+            axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
+            axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
         # Every other week is labelled: twelve dates side by side would run into each other at 1366 px.
-        labelled = positions[::2]
+        labelled = list(range(len(weeks)))[::2]
         axes.set_xticks(labelled, [babel_format_date(weeks[i].start, format="dd/MM", locale=locale())
                                    for i in labelled])
-        axes.tick_params(axis="x", labelsize=FONT_SIZE - 0.5)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
-        axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
-        highest = max((week.cents for week in weeks), default=0)
+        highest = max(heights, default=0)
         self.set_margins(Margins(left=text_width(compact_cents(highest * 1.1)) + 14, right=12, top=LINE * 1.4 + 10,
                                  bottom=LINE + 10))
         self.setToolTip("\n".join(
             _("Week of {date}: {amount}").format(date=format_date(week.start), amount=format_cents(week.cents))
             for week in weeks))
         self.draw_idle()  # type: ignore[no-untyped-call]
+
+
+def _values(values: Sequence[float | None]) -> list[float]:
+    """A line's values, a gap (NaN) where there is none."""
+    return [float("nan") if value is None else value for value in values]
