@@ -26,7 +26,7 @@ def _show(chart: ChartCanvas, board: Dashboard, clients: int = 10) -> np.ndarray
         assert isinstance(chart, ForecastChart)
         chart.show_weeks(board.forecast)
     chart.draw()  # type: ignore[no-untyped-call]
-    return np.asarray(chart.buffer_rgba()).copy()
+    return np.asarray(chart.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.parametrize("kind", [AgingChart, DsoChart, ForecastChart])
