@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import Message
 from importlib import metadata
+from pathlib import Path, PurePath
 
 # The [project] dependencies of pyproject.toml, by distribution name. A test keeps the two lists equal: the
 # installed metadata of Encaisse itself cannot be trusted for this (an editable install keeps a stale copy,
@@ -93,6 +94,39 @@ def shipped_libraries(roots: Iterable[str] = DEPENDENCIES, lookup: Lookup = _ins
                                     key in direct)
         pending.extend(_requirements(meta))
     return sorted(found.values(), key=lambda library: library.name.lower())
+
+
+_LICENCE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE)", re.IGNORECASE)
+
+
+def _is_licence_file(path: PurePath) -> bool:
+    """In the metadata folder: under licenses/ (PEP 639) or named like a licence."""
+    return len(path.parts) > 1 and path.parts[0].endswith(".dist-info") and (
+        path.parts[1] == "licenses" or bool(_LICENCE_FILE.search(path.name)))
+
+
+def licence_text(name: str) -> str | None:
+    """The licence texts a library ships in its metadata, each under its file name when there are several
+    (numpy's and PDFium's vendored parts); else a License field long enough to be the text; else None
+    (PySide6's wheel ships none)."""
+    try:
+        distribution = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return None
+    texts = []
+    for path in sorted(filter(_is_licence_file, distribution.files or []), key=lambda p: (len(p.parts), str(p))):
+        try:  # some are Latin-1 (PDFium's libjpeg notice): shown with a replaced character rather than not at all
+            text = Path(str(distribution.locate_file(path))).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        if text.strip():
+            texts.append((PurePath(*path.parts[1:]).as_posix(), text.strip()))
+    if len(texts) == 1:
+        return texts[0][1]
+    if texts:
+        return "\n\n".join(f"==== {where} ====\n\n{text}" for where, text in texts)
+    declared = "\n".join(distribution.metadata.get_all("License") or []).strip()
+    return declared if "\n" in declared else None
 
 
 def python_runtime() -> LibraryLicence:

@@ -7,7 +7,7 @@ import tomllib
 from email.message import Message
 from pathlib import Path
 
-from app.licences import DEPENDENCIES, UNKNOWN, licence_of, shipped_libraries
+from app.licences import DEPENDENCIES, UNKNOWN, licence_of, licence_text, shipped_libraries
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
@@ -55,3 +55,10 @@ def test_every_installed_dependency_declares_a_version_and_a_licence() -> None:
     libraries = {library.name.lower(): library for library in shipped_libraries()}
     assert {"reportlab", "pyside6_essentials", "shiboken6", "numpy"} <= set(libraries)
     assert [name for name, library in libraries.items() if UNKNOWN in (library.version, library.licence)] == []
+
+
+def test_licence_texts_come_from_the_metadata_folder() -> None:
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in (licence_text("python-stdnum") or "")
+    several = licence_text("numpy") or ""  # numpy ships its own licence and those of its vendored parts
+    assert several.startswith("==== licenses/LICENSE.txt ====") and several.count("==== ") > 2
+    assert licence_text("no-such-library") is None

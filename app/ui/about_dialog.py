@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.i18n import _
-from app.licences import LibraryLicence, python_runtime, shipped_libraries
+from app.licences import LibraryLicence, licence_text, python_runtime, shipped_libraries
 from app.paths import data_dir
 from app.ui.icons import icon
 
@@ -47,9 +49,14 @@ class AboutDialog(QDialog):
         self.dossier_label = _path_label(dossier) if dossier is not None else QLabel(_("No dossier open"))
         self.open_button = QPushButton(_("Open the data folder"))
         self.open_button.clicked.connect(self.open_data_folder)
-        self.libraries = self._table([python_runtime(), *(libraries if libraries is not None else shipped_libraries())])
+        self.rows = [python_runtime(), *(libraries if libraries is not None else shipped_libraries())]
+        self.libraries = self._table(self.rows)
+        self.licence_view = QPlainTextEdit()
+        self.licence_view.setReadOnly(True)
+        self.licence_view.setPlaceholderText(_("Select a library to read its licence."))
+        self.libraries.currentCellChanged.connect(lambda row, _column, _row, _col: self.show_licence(row))
         self._layout()
-        self.resize(720, 560)
+        self.resize(760, 680)
 
     def _header(self) -> QHBoxLayout:
         logo = QLabel()
@@ -90,7 +97,11 @@ class AboutDialog(QDialog):
         layout.addLayout(form)
         layout.addSpacing(8)
         layout.addWidget(note)
-        layout.addWidget(self.libraries, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.libraries)
+        split.addWidget(self.licence_view)
+        split.setSizes([300, 160])
+        layout.addWidget(split, 1)
         layout.addWidget(buttons)
 
     def _table(self, libraries: list[LibraryLicence]) -> QTableWidget:
@@ -116,6 +127,17 @@ class AboutDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return table
+
+    def show_licence(self, row: int) -> None:
+        """The text of the licence of the library on ``row``, as that library ships it."""
+        if not 0 <= row < len(self.rows):
+            self.licence_view.clear()
+            return
+        library = self.rows[row]
+        text = licence_text(library.name)
+        self.licence_view.setPlainText(text if text is not None else _(
+            "{name} does not ship the text of its licence with it; its licence is {licence}.").format(
+                name=library.name, licence=library.licence))
 
     def open_data_folder(self) -> None:
         self.open_url(QUrl.fromLocalFile(str(self.data_folder)))

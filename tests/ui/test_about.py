@@ -63,3 +63,15 @@ def test_open_the_data_folder_asks_the_desktop_for_that_folder(qtbot: QtBot) -> 
 def test_the_application_icon_carries_every_rendered_size(qtbot: QtBot) -> None:
     sizes = sorted(size.width() for size in application_icon().availableSizes())
     assert sizes == [16, 32, 48, 64, 128, 256]
+
+
+def test_choosing_a_library_shows_the_text_of_its_licence(qtbot: QtBot) -> None:
+    dialog = AboutDialog(None)
+    qtbot.addWidget(dialog)
+    names = [name.lower() for name, _version, _licence in dialog.library_rows()]
+    dialog.libraries.setCurrentCell(names.index("reportlab"), 0)
+    assert "Redistribution and use in source and binary forms" in dialog.licence_view.toPlainText()
+    dialog.libraries.setCurrentCell(names.index("pyside6_essentials"), 0)  # its wheel carries no licence file
+    assert dialog.licence_view.toPlainText() == (
+        "PySide6_Essentials ne fournit pas le texte de sa licence ; "
+        "sa licence est LGPL-3.0-only OR GPL-2.0-only OR GPL-3.0-only.")
