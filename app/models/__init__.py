@@ -12,6 +12,7 @@ from app.models.cases import (
 )
 from app.models.clients import Client, Contact, Segment
 from app.models.company import Company, Setting
+from app.models.flows import InvoiceFlow, PaymentHabit, SettlementFlow
 from app.models.history import Action, RecoveryCost, StoredDocument, action_invoices
 from app.models.invoices import Allocation, Invoice, Payment
 from app.models.ladders import Ladder, LadderStep
@@ -20,7 +21,7 @@ from app.models.rates import LegalRate
 
 __all__ = [
     "Action", "Allocation", "Base", "Cents", "Client", "Company", "Contact", "Dispute", "Instalment",
-    "Invoice", "Ladder", "LadderStep", "LegalRate", "OutboxMessage", "Payment", "PaymentPlan", "Promise",
-    "RecoveryCost", "Segment", "Setting", "StoredDocument", "action_invoices", "dispute_invoices", "plan_invoices",
-    "promise_invoices",
+    "Invoice", "InvoiceFlow", "Ladder", "LadderStep", "LegalRate", "OutboxMessage", "Payment", "PaymentHabit",
+    "PaymentPlan", "Promise", "RecoveryCost", "Segment", "Setting", "SettlementFlow", "StoredDocument",
+    "action_invoices", "dispute_invoices", "plan_invoices", "promise_invoices",
 ]
