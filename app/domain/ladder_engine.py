@@ -29,7 +29,7 @@ from app.domain.ladder_engine_routes import (
     route_kind,
     route_reasons,
 )
-from app.domain.ladder_engine_steps import NextStep, blocked, next_step, steps_done
+from app.domain.ladder_engine_steps import NextStep, StepTable, blocked, highest_done, next_step
 from app.domain.risk import GRADES
 
 PREVIOUS_ACTIONS_SHOWN = 3
@@ -45,7 +45,16 @@ def bank_warning(settings: EngineSettings, as_of: date) -> Why | None:
 
 def suggest(cases: Iterable[ClientCase], as_of: date, settings: EngineSettings) -> list[Proposal]:
     """Every client's proposals as of ``as_of``, highest priority first."""
-    found = [proposal for case in cases for proposal in propose(case, as_of, settings)]
+    # A dossier has a few ladders shared by thousands of clients: each digested once, found by identity (each
+    # table holds its ladder, so no other ladder can take its id while the list is built).
+    tables: dict[int, StepTable] = {}
+    stale = bank_warning(settings, as_of)
+    found = []
+    for case in cases:
+        table = tables.get(id(case.ladder))
+        if table is None or table.ladder is not case.ladder:
+            table = tables[id(case.ladder)] = StepTable.of(case.ladder)
+        found += _propose(case, as_of, settings, table, stale)
     return sorted(found, key=lambda p: (-p.priority, p.client_id, p.key))
 
 
@@ -61,7 +70,7 @@ class _Context:
     due: list[OpenInvoice] = field(default_factory=list)  # the eligible invoices due by the as-of date
     flags: dict[int, Why] = field(default_factory=dict)
     next_steps: dict[int, NextStep] = field(default_factory=dict)
-    reached: dict[int, int] = field(default_factory=dict)  # invoice → position of the highest step done
+    reached: dict[int, tuple[StepRule, date]] = field(default_factory=dict)  # invoice → highest step done, when
     notice: Notice | None = None  # the latest mise en demeure on open invoices
 
     def claimed(self, invoices: Iterable[OpenInvoice]) -> tuple[int, int]:
@@ -71,9 +80,14 @@ class _Context:
 
 def propose(case: ClientCase, as_of: date, settings: EngineSettings) -> list[Proposal]:
     """One client's proposals: its ladder step, the judicial route, call-backs, an LRAR's delivery dates."""
+    return _propose(case, as_of, settings, StepTable.of(case.ladder), bank_warning(settings, as_of))
+
+
+def _propose(case: ClientCase, as_of: date, settings: EngineSettings, table: StepTable,
+             stale: Why | None) -> list[Proposal]:
     if case.do_not_remind or _postponed(case, as_of) or _nothing_reached(case, as_of, settings):
         return []
-    ctx = _digest(case, as_of, settings, bank_warning(settings, as_of))
+    ctx = _digest(case, as_of, settings, table, stale)
     route = _route(ctx)
     step = _step(ctx)
     if route is not None and step is not None and step.channel is Channel.JUDICIAL:
@@ -118,26 +132,22 @@ def _postponed(case: ClientCase, as_of: date) -> bool:
     return False
 
 
-def _digest(case: ClientCase, as_of: date, settings: EngineSettings, stale: Why | None) -> _Context:
+def _digest(case: ClientCase, as_of: date, settings: EngineSettings, table: StepTable,
+            stale: Why | None) -> _Context:
     paused, flags = blocked(case, as_of, settings.promise_grace_days)
     ctx = _Context(case, as_of, settings, stale, flags=flags)
-    ctx.eligible = [inv for inv in case.invoices if inv.open_cents > 0 and not inv.no_reminder
-                    and not inv.disputed and inv.invoice_id not in paused]
-    ctx.due = due = [inv for inv in ctx.eligible if inv.due_date <= as_of]
-    basis = ctx.claimed(due if due else ctx.eligible)[1]
-    done = steps_done(case.history)
-    positions = {step.step_id: step.position for step in case.ladder.steps}
-    ctx.reached = {invoice_id: max((positions[s] for s in steps if s in positions), default=0)
-                   for invoice_id, steps in done.items()}
-    first = case.ladder.steps[0] if case.ladder.steps else None
+    ctx.eligible = eligible = [inv for inv in case.invoices if inv.open_cents > 0 and not inv.no_reminder
+                               and not inv.disputed and inv.invoice_id not in paused]
+    ctx.due = due = [inv for inv in eligible if inv.due_date <= as_of]
+    basis = ctx.claimed(due if due else eligible)[1]
+    ctx.reached = reached = highest_done(case.history, table) if case.history else {}
     # An invoice with nothing done whose first step is not yet due has no step: most of a large dossier.
-    earliest = as_of - timedelta(days=first.offset_days) if first and first.offset_base is OffsetBase.DUE_DATE \
-        else date.max
-    for inv in ctx.eligible:
-        steps = done.get(inv.invoice_id)
-        if steps is None and inv.due_date > earliest:
+    earliest = as_of - timedelta(days=table.first_due_days) if table.first_due_days is not None else date.max
+    for inv in eligible:
+        last = reached.get(inv.invoice_id)
+        if last is None and inv.due_date > earliest:
             continue
-        found = next_step(inv, case.ladder, steps or {}, as_of, basis)
+        found = next_step(inv, table, last, as_of, basis)
         if found is not None:
             ctx.next_steps[inv.invoice_id] = found
     ctx.notice = latest_notice(case)
@@ -168,7 +178,7 @@ def _step(ctx: _Context) -> Proposal | None:
     else:
         # Invoices already taken further (a mise en demeure, a court step) follow their own course: a courteous
         # reminder must not claim them again.
-        covered = [inv for inv in ctx.due if ctx.reached.get(inv.invoice_id, 0) <= step.position]
+        covered = [inv for inv in ctx.due if _position(ctx.reached.get(inv.invoice_id)) <= step.position]
     _overdue, claimed = ctx.claimed(covered)
     if claimed <= 0 or claimed < ladder.min_amount_cents or claimed < step.min_amount_cents:
         return None
@@ -185,6 +195,10 @@ def _step(ctx: _Context) -> Proposal | None:
     warnings = [Why("needs_review")] if step.needs_review else []
     return _make(ctx, SuggestionKind.STEP, f"{case.client_id}:step:{step.step_id}", covered, reasons,
                  warnings + _sending_warnings(ctx), step=step, name=step.name, channel=step.channel, tone=step.tone)
+
+
+def _position(done: tuple[StepRule, date] | None) -> int:
+    return done[0].position if done is not None else 0
 
 
 def _previous(action: PastAction, steps: tuple[StepRule, ...]) -> Why:

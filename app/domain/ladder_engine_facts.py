@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 from app.domain.kinds import ActionKind, Channel, OffsetBase, SuggestionKind, Tone
 
@@ -54,8 +55,12 @@ class LadderRule:
     backlog_by_age: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class OpenInvoice:
+# The records a large dossier holds by the tens of thousands (open invoices, history entries, invoices proposed)
+# are named tuples: as immutable, and built three to four times faster than frozen dataclasses.
+_NO_DETAILS: Mapping[str, object] = MappingProxyType({})
+
+
+class OpenInvoice(NamedTuple):
     """An invoice still open on the as-of date (``open_cents`` > 0)."""
 
     invoice_id: int
@@ -68,8 +73,7 @@ class OpenInvoice:
     ever_disputed: bool = False  # a dispute was opened on it at some time (the claim was contested)
 
 
-@dataclass(frozen=True, slots=True)
-class PastAction:
+class PastAction(NamedTuple):
     """A history entry dated on or before the as-of date."""
 
     action_id: int
@@ -78,7 +82,7 @@ class PastAction:
     invoice_ids: frozenset[int] = frozenset()
     step_id: int | None = None
     channel: Channel | None = None
-    details: Mapping[str, object] = field(default_factory=dict)
+    details: Mapping[str, object] = _NO_DETAILS
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +149,7 @@ class Why:
     params: Mapping[str, str | int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class ProposedInvoice:
+class ProposedInvoice(NamedTuple):
     invoice_id: int
     number: str
     issue_date: date

@@ -66,45 +66,72 @@ def missed_instalment(plan: PlanCase, as_of: date, grace_days: int) -> Why | Non
     return None
 
 
-def steps_done(history: Iterable[PastAction]) -> dict[int, dict[int, date]]:
-    """invoice id → {step id → latest date} of the ladder steps taken (or skipped) for it."""
-    done: dict[int, dict[int, date]] = {}
+@dataclass(frozen=True, slots=True)
+class StepTable:
+    """A ladder digested once per list rather than once per invoice: each step with its offset as a timedelta,
+    whether it counts from the due date and whether it lapses once the invoice is due, and each step's rank
+    among those done (its position; on a tie, the earlier step of the ladder ranks higher)."""
+
+    ladder: LadderRule
+    steps: tuple[tuple[StepRule, timedelta, bool, bool], ...]
+    rank: dict[int, int]  # step id → rank
+    by_id: dict[int, StepRule]
+    first_due_days: int | None  # the first step's offset when it counts from the due date
+
+    @classmethod
+    def of(cls, ladder: LadderRule) -> StepTable:
+        steps = tuple((step, timedelta(days=step.offset_days), step.offset_base is OffsetBase.DUE_DATE,
+                       _before_due(step)) for step in ladder.steps)
+        order = sorted(range(len(ladder.steps)), key=lambda i: (ladder.steps[i].position, -i))
+        first = ladder.steps[0] if ladder.steps else None
+        return cls(ladder, steps, {ladder.steps[i].step_id: rank for rank, i in enumerate(order)},
+                   {step.step_id: step for step in ladder.steps}, first.offset_days if first is not None and first.offset_base is OffsetBase.DUE_DATE else None)
+
+
+def highest_done(history: Iterable[PastAction], table: StepTable) -> dict[int, tuple[StepRule, date]]:
+    """invoice id → the highest step of the ladder taken (or skipped) for it and the latest date it was taken.
+
+    Steps of another ladder (the client changed ladders) are left out: the ladder's own steps decide."""
+    rank, by_id = table.rank, table.by_id
+    best: dict[int, tuple[StepRule, date]] = {}
     for action in history:
-        if action.step_id is None or action.kind is ActionKind.POSTPONED:
+        step_id = action.step_id
+        if step_id is None or step_id not in rank or action.kind is ActionKind.POSTPONED:
             continue
+        step, on = by_id[step_id], action.occurred_on
         for invoice_id in action.invoice_ids:
-            steps = done.setdefault(invoice_id, {})
-            if action.occurred_on > steps.get(action.step_id, date.min):
-                steps[action.step_id] = action.occurred_on
-    return done
+            current = best.get(invoice_id)
+            if current is None or rank[step_id] > rank[current[0].step_id] \
+                    or (current[0] is step and on > current[1]):
+                best[invoice_id] = (step, on)
+    return best
 
 
-def next_step(invoice: OpenInvoice, ladder: LadderRule, done: dict[int, date], as_of: date,
+def next_step(invoice: OpenInvoice, table: StepTable, last: tuple[StepRule, date] | None, as_of: date,
               basis_cents: int) -> NextStep | None:
-    """The step after the highest one done for the invoice whose date has passed, or None.
+    """The step after ``last`` (the highest one done for the invoice, and when) whose date has passed, or None.
 
     A step done higher up (by a grouped letter or a backlog start) means the lower ones are behind the
     invoice, so the search starts after it rather than at the first step never taken. Steps whose minimum
     amount ``basis_cents`` does not reach are left out; a before-due step lapses once the invoice is due.
     """
-    last = max((step for step in ladder.steps if step.step_id in done), key=lambda s: s.position, default=None) \
-        if done else None
-    previous_on = done[last.step_id] if last is not None else invoice.due_date
+    due = invoice.due_date
+    previous_on = last[1] if last is not None else due
+    after = last[0].position if last is not None else None
     candidates: list[tuple[StepRule, date]] = []
-    for step in ladder.steps:
-        if last is not None and step.position <= last.position:
+    for step, delta, from_due, before_due in table.steps:
+        if after is not None and step.position <= after:
             continue
-        base = invoice.due_date if step.offset_base is OffsetBase.DUE_DATE else previous_on
-        on = base + timedelta(days=step.offset_days)
+        on = (due if from_due else previous_on) + delta
         previous_on = on  # a later step counting from this one counts from its due date when not yet taken
         if on > as_of:
             break
-        if step.min_amount_cents > basis_cents or (_before_due(step) and invoice.due_date <= as_of):
+        if step.min_amount_cents > basis_cents or (before_due and due <= as_of):
             continue
         candidates.append((step, on))
     if not candidates:
         return None
-    if last is None and ladder.backlog_by_age and len(candidates) > 1:
+    if last is None and table.ladder.backlog_by_age and len(candidates) > 1:
         allowed = [pair for pair in candidates if pair[0].channel not in _NEVER_FIRST] or candidates[:1]
         step, on = allowed[-1]
         return NextStep(step, on, backlog=step is not candidates[0][0])

@@ -37,16 +37,17 @@ def build_todo(ws: Workspace, as_of: date) -> TodoList:
 
 
 def _build_todo(ws: Workspace, as_of: date) -> TodoList:
-    # The history and the risk sums run beside the cases' other reads, each on its own connection: SQLite
-    # serves readers at once and releases Python's lock while it sums (as the dashboard does).
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="todo") as pool:
+    # The history is read beside the cases' other reads, on its own connection: SQLite serves readers at once and
+    # releases Python's lock while it searches (as the dashboard does). The risk sums wait for the engine: only
+    # the clients it suggests something for need a grade.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="todo") as pool:
         history = pool.submit(_reading, ws, lambda session: load.history_of(session, as_of))
-        sums = pool.submit(_reading, ws, lambda session: risk_sums(session, as_of))
         with ws.dossier.reading() as session:
             settings = engine_settings(session)
             cases = load.client_cases(session, as_of, settings.promise_grace_days, history.result)
-        proposals = suggest(cases.values(), as_of, settings)
-        grades = risk_grades(sums.result(), as_of, {p.client_id for p in proposals}, cases)
+            proposals = suggest(cases.values(), as_of, settings)
+            suggested = {p.client_id for p in proposals}
+            grades = risk_grades(risk_sums(session, as_of, suggested), as_of, suggested, cases)
     ranked = sorted((_reprioritised(p, grades.get(p.client_id, "C")) for p in proposals),
                     key=lambda p: (-p.priority, p.client_id, p.key))
     suggestions = tuple(_suggestion(p, cases[p.client_id]) for p in ranked)
