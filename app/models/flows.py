@@ -40,13 +40,16 @@ class SettlementFlow(Base):
 
 
 class PaymentHabit(Base):
-    """A client's payments allocated during ``month`` (``YYYY-MM``): their cents, and the cents weighted by
-    days past the due date (negative: paid early), from which its average delay is read. Kept by triggers."""
+    """A client's payments (or credit notes) applied during ``month`` (``YYYY-MM``): their cents, the cents
+    weighted by days past the due date (negative: paid early) and by days late only (0 when paid by the due
+    date), from which its average delay and days late are read. Kept by triggers on allocations."""
 
     __tablename__ = "payment_habits"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     client_id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     cents: Mapped[int]
     weighted_days: Mapped[int]
+    late_weighted_days: Mapped[int]

@@ -1,5 +1,5 @@
 """Running sums kept by triggers: invoices per (kind, due date, issue date), allocations per (date, due date,
-kind), each client's payments per month with their amount-weighted days late. The dashboard reads a few
+kind), each client's payments and credit notes applied per month with their amount-weighted days late. The dashboard reads a few
 thousand sums instead of 200,000 invoices and their allocations.
 
 Revision ID: 0009
@@ -37,18 +37,23 @@ _SETTLEMENT_SUBTRACT = (
     "UPDATE settlement_flows SET cents = cents - OLD.amount_cents "
     "WHERE on_date = OLD.on_date AND due_date = OLD.due_date AND kind = OLD.kind"
 )
+_LATE = "MAX(0, {days})"
 _HABIT_ADD = (
-    "INSERT INTO payment_habits (client_id, month, cents, weighted_days) "
-    f"SELECT NEW.client_id, substr(NEW.on_date, 1, 7), NEW.amount_cents, NEW.amount_cents * {_DAYS_LATE.format(row='NEW')} "
-    "WHERE NEW.kind = 'payment' AND NEW.client_id IS NOT NULL AND NEW.due_date IS NOT NULL "
-    "ON CONFLICT (client_id, month) DO UPDATE SET cents = cents + excluded.cents, "
-    "weighted_days = weighted_days + excluded.weighted_days"
+    "INSERT INTO payment_habits (client_id, month, kind, cents, weighted_days, late_weighted_days) "
+    f"SELECT NEW.client_id, substr(NEW.on_date, 1, 7), NEW.kind, NEW.amount_cents, "
+    f"NEW.amount_cents * {_DAYS_LATE.format(row='NEW')}, "
+    f"NEW.amount_cents * {_LATE.format(days=_DAYS_LATE.format(row='NEW'))} "
+    "WHERE NEW.kind IN ('payment', 'credit_note') AND NEW.client_id IS NOT NULL AND NEW.due_date IS NOT NULL "
+    "ON CONFLICT (client_id, month, kind) DO UPDATE SET cents = cents + excluded.cents, "
+    "weighted_days = weighted_days + excluded.weighted_days, "
+    "late_weighted_days = late_weighted_days + excluded.late_weighted_days"
 )
 _HABIT_SUBTRACT = (
     "UPDATE payment_habits SET cents = cents - OLD.amount_cents, "
-    f"weighted_days = weighted_days - OLD.amount_cents * {_DAYS_LATE.format(row='OLD')} "
-    "WHERE OLD.kind = 'payment' AND OLD.due_date IS NOT NULL AND client_id = OLD.client_id "
-    "AND month = substr(OLD.on_date, 1, 7)"
+    f"weighted_days = weighted_days - OLD.amount_cents * {_DAYS_LATE.format(row='OLD')}, "
+    f"late_weighted_days = late_weighted_days - OLD.amount_cents * {_LATE.format(days=_DAYS_LATE.format(row='OLD'))} "
+    "WHERE OLD.due_date IS NOT NULL AND client_id = OLD.client_id AND month = substr(OLD.on_date, 1, 7) "
+    "AND kind = OLD.kind"
 )
 _ALLOCATION_COLUMNS = ("on_date", "due_date", "client_id", "kind", "amount_cents")
 _INVOICE_COLUMNS = ("kind", "due_date", "issue_date", "amount_incl_cents")
@@ -75,11 +80,12 @@ _FILL = (
     "SELECT kind, due_date, issue_date, SUM(amount_incl_cents) FROM invoices GROUP BY kind, due_date, issue_date",
     "INSERT INTO settlement_flows (on_date, due_date, kind, cents) SELECT on_date, due_date, kind, SUM(amount_cents) "
     "FROM allocations WHERE due_date IS NOT NULL GROUP BY on_date, due_date, kind",
-    "INSERT INTO payment_habits (client_id, month, cents, weighted_days) "
-    "SELECT client_id, substr(on_date, 1, 7), SUM(amount_cents), "
-    f"SUM(amount_cents * {_DAYS_LATE.format(row='allocations')}) FROM allocations "
-    "WHERE kind = 'payment' AND client_id IS NOT NULL AND due_date IS NOT NULL "
-    "GROUP BY client_id, substr(on_date, 1, 7)",
+    "INSERT INTO payment_habits (client_id, month, kind, cents, weighted_days, late_weighted_days) "
+    "SELECT client_id, substr(on_date, 1, 7), kind, SUM(amount_cents), "
+    f"SUM(amount_cents * {_DAYS_LATE.format(row='allocations')}), "
+    f"SUM(amount_cents * {_LATE.format(days=_DAYS_LATE.format(row='allocations'))}) FROM allocations "
+    "WHERE kind IN ('payment', 'credit_note') AND client_id IS NOT NULL AND due_date IS NOT NULL "
+    "GROUP BY client_id, substr(on_date, 1, 7), kind",
 )
 
 
@@ -106,9 +112,11 @@ def upgrade() -> None:
         "payment_habits",
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("cents", sa.Integer(), nullable=False),
         sa.Column("weighted_days", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("client_id", "month", name=op.f("pk_payment_habits")),
+        sa.Column("late_weighted_days", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("client_id", "month", "kind", name=op.f("pk_payment_habits")),
         sqlite_with_rowid=False,
     )
     for statement in _FILL:
