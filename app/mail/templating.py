@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import cache
 from types import TracebackType
 
@@ -15,6 +15,7 @@ from app.i18n import N_, _
 
 SECTIONS = ("subject", "body")
 _SECTION_LINE = re.compile(r"^\[(subject|body)\]\s*$")
+_BREAKS = re.compile(r"[ \t\r\n]+")
 SECTION_LABELS = {"subject": N_("subject"), "body": N_("body")}
 _TEMPLATE_FILE = "<template>"  # the file name Jinja gives a template made from a string, in tracebacks
 
@@ -49,8 +50,21 @@ def parse_sections(text: str) -> dict[str, str]:
     return {name: "\n".join(lines[name]).strip() for name in SECTIONS}
 
 
-def _first_line_of(tree: nodes.Template, name: str) -> int:
-    return min((node.lineno for node in tree.find_all(nodes.Name) if node.name == name), default=1)
+def _free_names(node: nodes.Node, bound: frozenset[str]) -> Iterator[tuple[int, str]]:
+    """(line, name) of each name read outside the loops that define it: where an unknown placeholder is used."""
+    if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in bound:
+        yield node.lineno, node.name
+    if isinstance(node, nodes.For):
+        targets = [node.target, *node.target.find_all(nodes.Name)]  # a name, or a tuple of names
+        inner = bound | {target.name for target in targets if isinstance(target, nodes.Name)}
+        yield from _free_names(node.iter, bound)
+        for child in (*node.body, *([node.test] if node.test else [])):
+            yield from _free_names(child, inner)
+        for child in node.else_:
+            yield from _free_names(child, bound)
+        return
+    for child in node.iter_child_nodes():
+        yield from _free_names(child, bound)
 
 
 def check_sections(sections: Mapping[str, str], allowed: Collection[str]) -> None:
@@ -63,11 +77,11 @@ def check_sections(sections: Mapping[str, str], allowed: Collection[str]) -> Non
             text = _("Section “{section}”, line {line}: {message}").format(
                 section=_(SECTION_LABELS[name]), line=error.lineno, message=error.message)
             raise MailTemplateRefused(text, name, error.lineno) from error
-        unknown = sorted(meta.find_undeclared_variables(tree) - set(allowed))
+        unknown = meta.find_undeclared_variables(tree) - set(allowed)
         if unknown:
-            line = _first_line_of(tree, unknown[0])
+            line, first = min((at, free) for at, free in _free_names(tree, frozenset()) if free in unknown)
             raise MailTemplateRefused(_("Section “{section}”, line {line}: unknown placeholder {{{{ {name} }}}}.")
-                                      .format(section=_(SECTION_LABELS[name]), line=line, name=unknown[0]), name, line)
+                                      .format(section=_(SECTION_LABELS[name]), line=line, name=first), name, line)
 
 
 def _template_line(traceback: TracebackType | None) -> int | None:
@@ -94,4 +108,5 @@ def render_mail(sections: Mapping[str, str], context: Mapping[str, object]) -> t
                 if line else _("Section “{section}”").format(section=_(SECTION_LABELS[name]))
             raise MailTemplateRefused(_("{where}: cannot be rendered ({detail}).").format(
                 where=where, detail=error), name, line) from error
-    return " ".join(rendered["subject"].split()), rendered["body"] + "\n"
+    # One line; the no-break spaces inside amounts (1 234,56 €) stay as they are.
+    return _BREAKS.sub(" ", rendered["subject"]), rendered["body"] + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from app.i18n import N_, _
 from app.letters.templating import PLACEHOLDERS
 from app.mail import secrets
 from app.mail.smtp import Outcome, Security, SmtpConfig, check_connection
-from app.mail.templating import SECTIONS, check_sections, parse_sections
+from app.mail.templating import SECTIONS, check_sections, parse_sections, render_mail
 from app.paths import resource
 from app.services.dto import Problem
 from app.services.ladders import list_ladders
@@ -215,6 +216,7 @@ def save_mail_template(ws: Workspace, template: str, language: str, sections: di
     """Keep the user's wording after checking it against the placeholders ``allowed`` (one transaction)."""
     cleaned = {name: sections.get(name, "").strip() for name in SECTIONS}
     check_sections(cleaned, allowed)
+    check_mail_template(cleaned)
     with ws.dossier.transaction() as session:
         stored = dict(_stored_templates(session))
         stored[_template_key(template, language)] = cleaned
@@ -236,7 +238,8 @@ def mail_template_sections(ws: Workspace, template: str, language: str) -> tuple
         sections = mail_sections_in(session, template, language)
     if customised:
         return sections, TemplateSource.DOSSIER
-    return sections, TemplateSource.STEP if _shipped_path(template, language) else TemplateSource.DEFAULT
+    shipped = template != DEFAULT_TEMPLATE and _shipped_path(template, language) is not None
+    return sections, TemplateSource.STEP if shipped else TemplateSource.DEFAULT
 
 
 def mail_templates(ws: Workspace) -> tuple[tuple[str, str], ...]:
@@ -249,3 +252,27 @@ def mail_templates(ws: Workspace) -> tuple[tuple[str, str], ...]:
                 for ref, name in sorted(named.items()) if ref not in SHIPPED_TEMPLATES and ref != DEFAULT_TEMPLATE]
     choices.append((DEFAULT_TEMPLATE, _("Any other e-mail step (default text)")))
     return tuple(choices)
+
+
+_SAMPLE_INVOICE = {"number": "F-1", "date": "01/10/2026", "due_date": "31/10/2026", "amount": "1 000,00 €",
+                   "open_amount": "1 000,00 €", "days_late": 23}
+_NUMBERS = ("invoice_count", "max_days_late", "deadline_days", "plan_instalment_count")
+_FLAGS = ("is_consumer", "has_credits", "has_previous_reminders")
+
+
+def _sample_context(flag: bool) -> dict[str, object]:
+    """Values of the right types for every placeholder: renders a template without a client at hand."""
+    values: dict[str, object] = dict.fromkeys(MAIL_PLACEHOLDERS, "…")
+    values.update(dict.fromkeys(_NUMBERS, 2))
+    values.update(dict.fromkeys(_FLAGS, flag))
+    values["invoices"] = [_SAMPLE_INVOICE, _SAMPLE_INVOICE]
+    return values
+
+
+def check_mail_template(sections: Mapping[str, str]) -> None:
+    """Refuse a syntax error, an unknown placeholder or an expression that fails (a misspelt invoice field):
+    MailTemplateRefused names the section and the line. Both sides of the business/consumer, credits and
+    previous-reminder conditions are rendered."""
+    check_sections(sections, tuple(MAIL_PLACEHOLDERS))
+    for flag in (False, True):
+        render_mail(sections, _sample_context(flag))

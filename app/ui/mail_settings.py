@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -123,8 +126,10 @@ class MailSettingsDialog(QDialog):
         self.runner.submit(work, lambda _done: self.accept(), context=self)
 
 
-def add_mail_menu(window: QMainWindow, ws: Workspace, runner: Runner, read_only: bool) -> QAction:
-    """Paramètres > Messagerie… and Fichier > Boîte d'envoi…; returns the first (tests trigger it)."""
+def add_mail_menu(window: QMainWindow, ws: Workspace, runner: Runner, read_only: bool,
+                  as_of: Callable[[], date] = date.today) -> QAction:
+    """Paramètres > Messagerie… and Textes des e-mails…, Fichier > Boîte d'envoi…; returns the first (tests
+    trigger it)."""
     settings = next((menu for menu in window.menuBar().findChildren(QMenu) if menu.title() == _("&Settings")),
                     None) or window.menuBar().addMenu(_("&Settings"))
     action = QAction(_("&E-mail…"), window)
@@ -137,6 +142,17 @@ def add_mail_menu(window: QMainWindow, ws: Workspace, runner: Runner, read_only:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
     action.triggered.connect(lambda _checked=False: open_dialog())
+    texts = QAction(_("E-mail &texts…"), window)
+    texts.setObjectName("settings_mail_texts")
+    settings.addAction(texts)
+
+    def open_texts() -> None:
+        from app.ui.mail_templates import MailTemplatesDialog  # the editor and its preview
+
+        dialog = MailTemplatesDialog(ws, runner, as_of(), read_only, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+    texts.triggered.connect(lambda _checked=False: open_texts())
     file_menu = next((menu for menu in window.menuBar().findChildren(QMenu) if menu.title() == _("&File")), settings)
     outbox = QAction(_("Out&box…"), window)
     outbox.setObjectName("file_outbox")

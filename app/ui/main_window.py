@@ -182,7 +182,8 @@ class MainWindow(QMainWindow):
                                                self.info.read_only, self.as_of)
         from app.ui.mail_settings import add_mail_menu  # Paramètres > Messagerie…
 
-        self.mail_action = add_mail_menu(self, self.context.workspace, self.context.runner, self.info.read_only)
+        self.mail_action = add_mail_menu(self, self.context.workspace, self.context.runner, self.info.read_only,
+                                         self.as_of)
         from app.ui.about_dialog import add_help_menu  # Aide > À propos, last like every Help menu
 
         self.about_action = add_help_menu(self, self.info.path)

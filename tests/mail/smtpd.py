@@ -12,6 +12,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+import keyring
 import keyring.backend
 import trustme
 from aiosmtpd.controller import Controller
@@ -94,6 +95,18 @@ def smtp_server(*, starttls: bool = False, auth: bool = False, implicit_tls: boo
         controller.stop()
 
 
+@contextmanager
+def keyring_in_memory() -> Iterator[MemoryKeyring]:
+    """The OS keyring replaced by a MemoryKeyring while the block runs."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Stands in for the OS keyring: tests never touch the user's."""
 
@@ -111,3 +124,22 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.entries.pop((service, username), None)
+
+
+def send_the_days_step(ws: Any, on: Any, port: int) -> None:
+    """Set the dossier's account to the loopback server on ``port`` (plain, no login, sender "Jeanne Durand")
+    and send its single suggested e-mail step through the outbox."""
+    from app.mail.smtp import Security
+    from app.services import mail, mail_outbox, next_steps
+
+    mail.save_mail_settings(ws, mail.MailSettings("127.0.0.1", port, Security.NONE, "", "Jeanne Durand",
+                                                  "relances@atelier-test.fr"))
+    (step,) = next_steps.build_todo(ws, on).suggestions
+    mail_outbox.execute_email_step(ws, step, on)
+
+
+def body_text(message: EmailMessage) -> str:
+    """The plain-text body with its line ends as the template wrote them."""
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")

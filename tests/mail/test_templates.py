@@ -119,34 +119,22 @@ def test_the_client_language_picks_the_text(workspace: Workspace) -> None:
 
 
 def test_a_courtesy_reminder_before_the_due_date_goes_without_a_letter(workspace: Workspace) -> None:
-    import keyring
-
     from app.domain.kinds import Channel, OutboxState
-    from app.mail.smtp import Security
     from app.services import clients, mail_outbox, next_steps
     from app.services.dto import ContactInput
-    from tests.mail.smtpd import MemoryKeyring, smtp_server
+    from tests.mail.smtpd import body_text, keyring_in_memory, send_the_days_step, smtp_server
 
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
     book = Ledger(workspace)
     client_id = book.client("SOON", "Bientôt SAS", address_line1="1 rue A", postcode="69001", city="Lyon")
     book.invoice("SOON", "F-900", date(2026, 10, 27), date(2026, 11, 26), 250_000)
     clients.add_contact(workspace, ContactInput(client_id, "Léa Bientôt", email="lea@bientot.fr", is_billing=True))
-    try:
-        with smtp_server() as server:
-            mail.save_mail_settings(workspace, mail.MailSettings("127.0.0.1", server.port, Security.NONE, "",
-                                                                 "Jeanne Durand", "relances@atelier-test.fr"))
-            (step,) = next_steps.build_todo(workspace, AS_OF).suggestions
-            assert step.channel is Channel.EMAIL and step.template == "courtesy"
-            mail_outbox.execute_email_step(workspace, step, AS_OF)
-    finally:
-        keyring.set_keyring(previous)
+    (step,) = next_steps.build_todo(workspace, AS_OF).suggestions
+    assert step.channel is Channel.EMAIL and step.template == "courtesy"
+    with keyring_in_memory(), smtp_server() as server:
+        send_the_days_step(workspace, AS_OF, server.port)
     (got,) = server.handler.received
     assert got.message["Subject"] == "Atelier Test SARL — échéance prochaine : facture F-900"
-    body = got.message.get_body(("plain",))
-    assert body is not None
-    text = body.get_content().replace("\r\n", "\n")
+    text = body_text(got.message)
     assert "Bonjour Léa Bientôt," in text and "à régler au plus tard le 26/11/2026 : 2\u202f500,00\xa0€" in text
     assert "Jeanne Durand\nAtelier Test SARL" in text  # no signature set: the sender and the company sign
     assert list(got.message.iter_attachments()) == []  # nothing to claim yet: no reminder letter
