@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String
+from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -31,7 +31,14 @@ class SettlementFlow(Base):
     note, write-off). Kept by triggers on allocations from their copy of the due date."""
 
     __tablename__ = "settlement_flows"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        # Settlements made by the due date, by date and by due date: a month end's not-yet-due amount
+        # subtracts those made by then less those due before it.
+        Index("ix_settlement_flows_early_on", "on_date", "due_date", "cents", sqlite_where=text("on_date <= due_date")),
+        Index("ix_settlement_flows_early_due", "due_date", "on_date", "cents",
+              sqlite_where=text("on_date <= due_date")),
+        {"sqlite_with_rowid": False},
+    )
 
     on_date: Mapped[date] = mapped_column(primary_key=True)
     due_date: Mapped[date] = mapped_column(primary_key=True)

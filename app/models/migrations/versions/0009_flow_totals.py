@@ -75,6 +75,10 @@ _TRIGGERS = {
         f"BEGIN {_SETTLEMENT_SUBTRACT}; {_HABIT_SUBTRACT}; {_SETTLEMENT_ADD}; {_HABIT_ADD}; END"
     ),
 }
+# Settlements made by the due date, by date and by due date: a month end's not-yet-due amount subtracts those
+# made by then less those due before it.
+_EARLY = {"ix_settlement_flows_early_on": ["on_date", "due_date", "cents"],
+          "ix_settlement_flows_early_due": ["due_date", "on_date", "cents"]}
 _FILL = (
     "INSERT INTO invoice_flows (kind, due_date, issue_date, cents) "
     "SELECT kind, due_date, issue_date, SUM(amount_incl_cents) FROM invoices GROUP BY kind, due_date, issue_date",
@@ -119,6 +123,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("client_id", "month", "kind", name=op.f("pk_payment_habits")),
         sqlite_with_rowid=False,
     )
+    for name, columns in _EARLY.items():
+        op.create_index(name, "settlement_flows", columns, sqlite_where=sa.text("on_date <= due_date"))
     for statement in _FILL:
         op.execute(statement)
     if op.get_bind().dialect.name == "sqlite":
@@ -130,5 +136,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for name in _TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for name in _EARLY:
+        op.drop_index(name, table_name="settlement_flows")
     for table in ("payment_habits", "settlement_flows", "invoice_flows"):
         op.drop_table(table)
