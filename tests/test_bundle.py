@@ -6,12 +6,15 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from email.message import Message
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from app import __version__
+from app.licences import UNKNOWN, shipped_libraries
 
 pytestmark = [
     pytest.mark.bundle,
@@ -110,3 +113,25 @@ def test_bundled_cli_writes_a_french_letter_with_the_bundled_fonts(executable: P
     assert any("DejaVuSans" in name for name in fonts), fonts
     # On a machine without system fonts (Windows, a bare Linux) it is matplotlib's copy inside the bundle.
     assert (executable.parent / "_internal" / "matplotlib" / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf").is_file()
+
+
+def test_the_about_dialog_finds_every_library_and_its_licence_in_the_bundle(executable: Path) -> None:
+    bundled = {_key(dist.metadata["Name"]): dist
+               for dist in metadata.distributions(path=[str(executable.parent / "_internal")])}
+
+    def lookup(name: str) -> Message | None:
+        dist = bundled.get(_key(name))
+        return None if dist is None else dist.metadata  # type: ignore[return-value]
+
+    installed = {library.name: library for library in shipped_libraries()}
+    in_bundle = {library.name: library for library in shipped_libraries(lookup=lookup)}
+    assert in_bundle == installed  # same names, versions and licences as the About dialog shows from source
+    assert all(library.licence != UNKNOWN for library in in_bundle.values() if library.direct)
+    # Licence texts travel too (Qt's LGPL is in no file of PySide6's wheel; matplotlib's is)
+    matplotlib = bundled[_key("matplotlib")]
+    assert any("LICENSE" in path.name and Path(str(matplotlib.locate_file(path))).is_file()
+               for path in matplotlib.files or [])
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "-").replace(".", "-").lower()
