@@ -157,12 +157,8 @@ def add_mail_menu(window: QMainWindow, ws: Workspace, runner: Runner, read_only:
     outbox = QAction(_("Out&box…"), window)
     outbox.setObjectName("file_outbox")
     file_menu.addAction(outbox)
+    from app.ui.mail_outbox import InterruptedNotice  # the outbox dialog, and the notice of interrupted sends
 
-    def open_outbox() -> None:
-        from app.ui.mail_outbox import OutboxDialog  # the list, its actions and their worker calls
-
-        dialog = OutboxDialog(ws, runner, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-    outbox.triggered.connect(lambda _checked=False: open_outbox())
+    notice = InterruptedNotice(window, ws, runner)  # counts on opening the dossier; refreshed when the outbox closes
+    outbox.triggered.connect(lambda _checked=False: notice.open_outbox())
     return action

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
 import ssl
@@ -33,6 +34,7 @@ class Handler:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     drop: bool = False  # take the message, then cut the connection before answering
+    hold: bool = False  # take the message, then never answer (the sender is killed meanwhile)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
@@ -46,6 +48,8 @@ class Handler:
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         if self.drop:
             server.transport.abort()
+        if self.hold:
+            await asyncio.sleep(60)
         return "250 2.0.0 Ok: queued as 4F2A"
 
 
