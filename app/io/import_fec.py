@@ -37,7 +37,8 @@ _REQUIRED = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum", "CompteL
              "PieceRef", "PieceDate", "EcritureLet")
 _PLACEHOLDER_REFS = {"", "-", "/", "0", "NA", "N/A"}
 _KEPT_FIRST = frozenset({"4", "7", " "})  # customer accounts (411, 416, 413), sales (class 7), padded numbers
-_ZEROES = frozenset({"0", "0,00", "0.00", "0,0", "0.0", "-0,00", "0,00-"})
+_ZEROES = frozenset({"0", "0,00", "0.00", "0,0", "0.0", "-0,00", "0,00-", ""})
+_RECEIVABLE_HEADS = frozenset(RECEIVABLE_PREFIXES)
 
 
 class _BadValue(ValueError):
@@ -102,6 +103,7 @@ def parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
     state = _State(file)
     total = len(lines)
     account = columns.account
+    sales = state.sales_entries
     for number in range(1, total):
         if number % REPORT_EVERY == 0:
             check_cancel(cancelled)
@@ -109,8 +111,18 @@ def parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
                 progress(number, total)
         cells = lines[number].split(separator)
         # Most lines (bank, VAT, purchases) are skipped here, before any other work: 500,000 lines go by.
-        first = cells[account][:1] if len(cells) > account else ""
-        if first in _KEPT_FIRST:
+        head = cells[account][:3] if len(cells) > account else ""
+        if head in _RECEIVABLE_HEADS:
+            _read_line(state, columns, cells, number + 1)
+        elif head[:1] == "7":
+            if len(cells) >= columns.width and not columns.signed:  # sales: HT = credit − debit, per entry
+                debit, credit = cells[columns.debit], cells[columns.credit]
+                cents = _plain_cents(credit) if debit in _ZEROES else None
+                if cents is not None:
+                    sales[(cells[columns.journal].strip(), cells[columns.entry].strip())] += cents
+                    continue
+            _read_line(state, columns, cells, number + 1)
+        elif head[:1] == " ":
             _read_line(state, columns, cells, number + 1)
     match = _FILE_NAME.search(file)
     notes = [_("FEC lines read: {count}; customer lines: {customers}.").format(count=total - 1,
@@ -188,6 +200,15 @@ def _amount(columns: _Columns, cells: list[str]) -> int:
             return value
         raise _BadValue(_("Sens must be D, C, +1 or -1, not “{value}”.").format(value=sense), "Sens")
     return _cents(cells[columns.debit], "Debit") - _cents(cells[columns.credit], "Credit")
+
+
+def _plain_cents(value: str) -> int | None:
+    """The usual ``1234,56`` (or ``1234.56``) in cents with one int() call; None for anything else."""
+    if len(value) > 3 and value[-3] in ",." and value[0] != "-":
+        digits = value[:-3] + value[-2:]
+        if digits.isascii() and digits.isdigit() and len(digits) <= 15:
+            return int(digits)
+    return None
 
 
 def _cents(text: str, name: str) -> int:

@@ -36,6 +36,7 @@ from app.io.import_records import (
     check_cancel,
 )
 from app.models.dossier import backup_file
+from app.services.gc_pause import collector_paused
 from app.services.import_dto import ImportPreview, ImportResult
 from app.services.workspace import Workspace
 
@@ -153,9 +154,10 @@ def preview_import(ws: Workspace, path: Path, kind: ImportKind | None = None, *,
                    mapping: Mapping[str, Any] | None = None, progress: Progress | None = None,
                    cancelled: Cancelled | None = None) -> ImportPreview:
     """What importing ``path`` would create, update, match and refuse; nothing is written."""
-    parsed = parse_import(path, kind, mapping=mapping, progress=progress, cancelled=cancelled)
-    check_cancel(cancelled)
-    return preview_parsed(ws, parsed, path, progress=progress, cancelled=cancelled)
+    with collector_paused():  # hundreds of thousands of acyclic records: the cycle collector would walk them all
+        parsed = parse_import(path, kind, mapping=mapping, progress=progress, cancelled=cancelled)
+        check_cancel(cancelled)
+        return preview_parsed(ws, parsed, path, progress=progress, cancelled=cancelled)
 
 
 def preview_parsed(ws: Workspace, parsed: ParsedFile, path: Path, *, progress: Progress | None = None,
@@ -179,7 +181,8 @@ def apply_import(ws: Workspace, preview: ImportPreview, *, progress: Progress | 
         raise ImportRefused(_("{kind} files cannot be imported yet.").format(kind=preview.kind.value))
     check_cancel(cancelled)
     saved = backup_file(ws.path, reason="import") if backup else None
-    result = handler.apply(ws, preview, progress=progress, cancelled=cancelled)
+    with collector_paused():
+        result = handler.apply(ws, preview, progress=progress, cancelled=cancelled)
     return ImportResult(result.kind, result.path, result.created, result.updated, result.matched, result.unchanged,
                         result.refused, saved, result.client_ids)
 

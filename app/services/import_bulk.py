@@ -1,0 +1,110 @@
+"""A bulk write path for large imports: the allocation triggers (and, when the import outweighs the dossier, the
+secondary indexes) are set aside inside the import's transaction, the kept totals recomputed set-based, and the
+schema objects recreated from their own stored SQL, so they come back identical to the migrations'.
+
+SQLite's DDL is transactional: a failure or a cancel anywhere rolls the drops back with the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.i18n import _
+from app.io.import_records import ImportRefused
+
+# Below this many new rows the triggers' per-row upkeep costs less than the set-based recomputation.
+BULK_MIN_ROWS = 5_000
+BULK_TABLES = ("invoices", "payments", "allocations")
+
+# What the triggers of migrations 0005, 0006 and 0007 keep, recomputed for the rows the import touched
+# (``{last}`` is the largest allocation id before the import).
+_RECOMPUTE = (
+    "UPDATE allocations SET client_id = invoices.client_id, due_date = invoices.due_date FROM invoices "
+    "WHERE invoices.id = allocations.invoice_id AND allocations.id > :last "
+    "AND (allocations.client_id IS NOT invoices.client_id OR allocations.due_date IS NOT invoices.due_date)",
+    "UPDATE invoices SET settled_cents = kept.total, settled_through = kept.through FROM (SELECT invoice_id, "
+    "SUM(amount_cents) AS total, MAX(on_date) AS through FROM allocations WHERE invoice_id IN "
+    "(SELECT invoice_id FROM allocations WHERE id > :last) GROUP BY invoice_id) AS kept "
+    "WHERE invoices.id = kept.invoice_id",
+    "UPDATE payments SET allocated_cents = kept.total, allocated_through = kept.through FROM (SELECT payment_id, "
+    "SUM(amount_cents) AS total, MAX(on_date) AS through FROM allocations WHERE payment_id IN "
+    "(SELECT payment_id FROM allocations WHERE id > :last AND payment_id IS NOT NULL) GROUP BY payment_id) AS kept "
+    "WHERE payments.id = kept.payment_id",
+    "UPDATE invoices SET applied_cents = kept.total, applied_through = kept.through FROM (SELECT credit_note_id, "
+    "SUM(amount_cents) AS total, MAX(on_date) AS through FROM allocations WHERE credit_note_id IN "
+    "(SELECT credit_note_id FROM allocations WHERE id > :last AND credit_note_id IS NOT NULL) "
+    "GROUP BY credit_note_id) AS kept WHERE invoices.id = kept.credit_note_id",
+)
+# The guards of migration 0002, checked once for the rows touched: (what is exceeded, query naming it).
+_GUARDS = (
+    ("invoice", "SELECT number FROM invoices WHERE settled_cents > amount_incl_cents AND id IN "
+                "(SELECT invoice_id FROM allocations WHERE id > :last) LIMIT 1"),
+    ("payment", "SELECT coalesce(nullif(external_key, ''), id) FROM payments WHERE allocated_cents > amount_cents "
+                "AND id IN (SELECT payment_id FROM allocations WHERE id > :last) LIMIT 1"),
+    ("credit_note", "SELECT number FROM invoices WHERE applied_cents > amount_incl_cents AND id IN "
+                    "(SELECT credit_note_id FROM allocations WHERE id > :last) LIMIT 1"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A trigger or index dropped for the bulk write, with the SQL that recreates it."""
+
+    type: str
+    name: str
+    sql: str
+
+
+def table_sizes(session: Session) -> dict[str, int]:
+    connection = session.connection()
+    return {table: int(connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0)
+            for table in BULK_TABLES}
+
+
+@contextmanager
+def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
+    """Inside the caller's transaction: drop the allocation triggers, and the secondary indexes of every table
+    getting at least as many new rows as it holds; on success, recompute the kept totals for the rows added,
+    check the guards, and recreate everything from its stored SQL. On an exception the transaction's rollback
+    restores the schema (nothing is recreated here)."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:  # pysqlite opens transactions on DML only; DDL must be inside
+        connection.exec_driver_sql("BEGIN")
+    sizes = table_sizes(session)
+    heavy = [table for table in BULK_TABLES if new_rows.get(table, 0) >= max(1, sizes[table])]
+    aside = _set_aside(session, heavy)
+    for item in aside:
+        connection.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
+    yield
+    last = (sizes["allocations"],)
+    for statement in _RECOMPUTE:
+        connection.exec_driver_sql(statement.replace(":last", "?"), last)
+    for what, query in _GUARDS:
+        found = connection.exec_driver_sql(query.replace(":last", "?"), last).scalar()
+        if found is not None:
+            raise ImportRefused(_exceeded(what, str(found)))
+    for item in aside:
+        connection.exec_driver_sql(item.sql)
+
+
+def _set_aside(session: Session, heavy: list[str]) -> list[SetAside]:
+    """The allocation triggers and the heavy tables' secondary indexes, in the order they were created."""
+    tables = ", ".join(f"'{table}'" for table in heavy) or "''"
+    rows = session.connection().exec_driver_sql(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+        f"(type = 'trigger' AND tbl_name = 'allocations') OR (type = 'index' AND tbl_name IN ({tables}))) "
+        "ORDER BY rowid").all()
+    return [SetAside(kind, name, sql) for kind, name, sql in rows]
+
+
+def _exceeded(what: str, key: str) -> str:
+    if what == "payment":
+        return _("Allocations would exceed the amount of payment {key}; nothing was imported.").format(key=key)
+    if what == "credit_note":
+        return _("Allocations would exceed the amount of credit note {key}; nothing was imported.").format(key=key)
+    return _("Allocations would exceed the amount of invoice {key}; nothing was imported.").format(key=key)
