@@ -70,6 +70,37 @@ def confirmation(suggestion: Suggestion) -> tuple[str, str]:
                                covered=_covered(suggestion))
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def batch_question(batch: list[Suggestion], mail_ready: bool) -> str:
+    """What executing ``batch`` will do, counted with proper plurals: e-mails sent (or, without an e-mail account,
+    e-mail steps only recorded), letters produced to print; every step is recorded in the history."""
+    emails = sum(1 for s in batch if s.channel == Channel.EMAIL)
+    letters = len(batch) - emails
+    parts = []
+    if emails and mail_ready:
+        parts.append(ngettext("send {count} e-mail", "send {count} e-mails", emails).format(
+            count=format_count(emails)))
+    elif emails:
+        parts.append(ngettext("record {count} e-mail step without sending it",
+                              "record {count} e-mail steps without sending them", emails).format(
+            count=format_count(emails)))
+    if letters:
+        parts.append(ngettext("produce {count} letter to print", "produce {count} letters to print", letters).format(
+            count=format_count(letters)))
+    action = parts[0] if len(parts) == 1 else _("{first} and {second}").format(first=parts[0], second=parts[1])
+    question = _("{action}?").format(action=_capitalised(action))
+    notes = [ngettext("The step is recorded in the client's history.",
+                      "Each step is recorded in its client's history.", len(batch))]
+    if emails and not mail_ready:
+        notes.append(_("No e-mail account is set up (Settings > E-mail…): send those e-mails yourself."))
+    elif emails:
+        notes.append(_("What cannot be sent now stays in the outbox (File > Outbox…)."))
+    return question + "\n\n" + " ".join(notes)
+
+
 def batch_refusal(suggestion: Suggestion) -> str:
     """Why a suggestion is left out of a batch ("" when a batch may execute it)."""
     if group_of(suggestion) in BATCH_GROUPS:

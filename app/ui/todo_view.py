@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.kinds import Channel
 from app.formatting import format_cents, format_count, format_date
 from app.i18n import _, ngettext
-from app.services import entries, letters, mail_outbox, next_steps, todo_actions
+from app.services import entries, letters, mail, mail_outbox, next_steps, todo_actions
 from app.services.entries import SegmentChoice
 from app.services.letters import ExecutedLetters, LetterDocument
 from app.services.todo_dto import Suggestion, TodoList
@@ -32,7 +32,7 @@ from app.ui.dialogs.form import EntryDialog, money_edit, read_cents
 from app.ui.dialogs.todo_postpone import PostponeDialog, SkipDialog
 from app.ui.letter_preview import LetterPreviewDialog, PdfFile
 from app.ui.tasks import show_error
-from app.ui.todo_execute import BatchProgress, batch_refusal, confirmation, execution_dialog
+from app.ui.todo_execute import BatchProgress, batch_question, batch_refusal, confirmation, execution_dialog
 from app.ui.todo_rows import GROUP_LABELS, TODO_COLUMNS, Group, TodoModel, TodoProxy, detail_html, group_of
 from app.ui.view_base import DossierView, ViewContext
 from app.ui.widgets import DataTable, FilterBox, caption
@@ -430,11 +430,13 @@ class TodoView(DossierView):
                 list="\n".join(refused[:12]) + ("\n…" if len(refused) > 12 else "")))
         if not batch:
             return
-        if not self.confirm(_("Execute the selection"), ngettext(
-                "Record {count} reminder step in the history?", "Record {count} reminder steps in the history?",
-                len(batch)).format(count=format_count(len(batch)))):
-            return
-        self._start_batch(batch)
+        ws = self.context.workspace
+        self.context.runner.submit(lambda: mail.mail_settings(ws).configured,
+                                   lambda ready: self._confirm_batch(batch, ready), context=self)
+
+    def _confirm_batch(self, batch: list[Suggestion], mail_ready: bool) -> None:
+        if self.confirm(_("Execute the selection"), batch_question(batch, mail_ready)):
+            self._start_batch(batch)
 
     def _start_batch(self, batch: list[Suggestion]) -> None:
         progress = self._batch = BatchProgress()
