@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.kinds import Channel, OutboxState
 from app.errors import KnownError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.mail import smtp
 from app.mail.message import Attachment, Envelope, build_message, domain_of, message_id
 from app.mail.smtp import MailFailed, Outcome, Stage
@@ -333,6 +333,23 @@ def report_text(report: SendReport) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class ExecutedBatch(ExecutedLetters):
+    """The day's batch with what became of its e-mails (sent, or left in the outbox and why)."""
+
+    sent: SendReport | None = None
+
+    @property
+    def mail_text(self) -> str:
+        """For the user: how many e-mails went and what stays in the outbox ("" without e-mails)."""
+        if self.sent is None or not (self.sent.sent or self.sent.failed or self.sent.still_queued):
+            return ""
+        went = ngettext("{count} e-mail sent.", "{count} e-mails sent.", len(self.sent.sent)).format(
+            count=len(self.sent.sent))
+        problem = report_text(self.sent)
+        return f"{went}\n{problem}" if problem else went
+
+
 def execute_selection(ws: Workspace, suggestions: Sequence[Suggestion], on: date,
                       progress: Progress | None = None) -> ExecutedLetters:
     """The day's batch from "À faire": letters and other steps as before; with an e-mail account set up, the e-mail
@@ -353,9 +370,9 @@ def execute_selection(ws: Workspace, suggestions: Sequence[Suggestion], on: date
             done.append(_action_of(ws, outbox_id))
         if progress is not None and progress(len(rest) + index, len(suggestions)) is False:
             break
-    send_queued(ws)
+    sent = send_queued(ws)
     cancelled = len(done) + len(refused) < len(suggestions)
-    return ExecutedLetters(BatchResult(tuple(done), tuple(refused), cancelled), made.document)
+    return ExecutedBatch(BatchResult(tuple(done), tuple(refused), cancelled), made.document, sent)
 
 
 def _action_of(ws: Workspace, outbox_id: int) -> int:

@@ -473,6 +473,8 @@ class TodoView(DossierView):
         if executed.document is not None:
             text += "\n" + ngettext("{count} letter to print opens now.", "{count} letters to print open now.",
                                      executed.document.count).format(count=format_count(executed.document.count))
+        if isinstance(executed, mail_outbox.ExecutedBatch) and executed.mail_text:
+            text += "\n" + executed.mail_text
         if result.cancelled:
             text += "\n" + _("Stopped before the end.")
         if result.refused:

@@ -42,18 +42,19 @@ def mixed(workspace: Workspace) -> Workspace:
     return workspace
 
 
-def _view(qtbot: QtBot, ws: Workspace, asked: list[str]) -> TodoView:
+def _view(qtbot: QtBot, ws: Workspace, asked: list[str], told: list[str]) -> TodoView:
     view = TodoView(ViewContext(ws, SyncRunner(), TODAY))
     qtbot.addWidget(view)
     view.confirm = lambda _title, text: asked.append(text) is None
-    view.inform = lambda _title, _text: None
+    view.inform = lambda _title, text: told.append(text)
     view.ensure_loaded()
     return view
 
 
 def test_the_batch_question_says_what_will_be_sent_and_printed(qtbot: QtBot, mixed: Workspace) -> None:
     asked: list[str] = []
-    view = _view(qtbot, mixed, asked)
+    told: list[str] = []
+    view = _view(qtbot, mixed, asked, told)
     assert sorted(s.channel for s in view.visible()) == [Channel.EMAIL, Channel.EMAIL, Channel.LETTER]
     view.select_keys({s.key for s in view.visible()})
     with smtp_server() as server:
@@ -65,6 +66,21 @@ def test_the_batch_question_says_what_will_be_sent_and_printed(qtbot: QtBot, mix
     assert sorted(r for got in server.handler.received for r in got.recipients) == ["compta@alpha.fr",
                                                                                      "compta@bravo.fr"]
     assert view.visible() == []
+    (done,) = told
+    assert done.startswith("3 étapes enregistrées.") and "2 e-mails envoyés." in done
+
+
+def test_offline_the_batch_says_the_emails_wait_in_the_outbox(qtbot: QtBot, mixed: Workspace) -> None:
+    from tests.mail.smtpd import free_port
+
+    told: list[str] = []
+    view = _view(qtbot, mixed, [], told)
+    view.select_keys({s.key for s in view.visible() if s.channel is Channel.EMAIL})
+    mail.save_mail_settings(mixed, mail.MailSettings("127.0.0.1", free_port(), Security.NONE, "", "Atelier Test",
+                                                     "relances@atelier-test.fr"))
+    view.execute_selection()
+    (done,) = told
+    assert "0 e-mail envoyé." in done and "refuse la connexion" in done and "boîte d'envoi" in done
 
 
 def test_without_an_account_the_question_says_the_emails_are_only_recorded(mixed: Workspace) -> None:
