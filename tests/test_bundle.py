@@ -77,17 +77,30 @@ def test_version_answers_the_single_sourced_version(executable: Path, tmp_path: 
     assert completed.stdout.strip() == f"Encaisse {__version__}"
 
 
-def test_demo_screenshot_is_a_real_picture_of_the_window(demo: Demo) -> None:
+def _assert_real_picture(path: Path) -> None:
     from PySide6.QtGui import QImage  # reading a PNG needs no QApplication
 
-    assert demo.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    image = QImage(str(demo.screenshot))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = QImage(str(path))
     assert not image.isNull()
     assert image.width() >= 800 and image.height() >= 500
-    # A blank or single-colour window (no platform plugin, no fonts) has a handful of colours; the
-    # dashboard's text, cards and charts have hundreds.
+    # A blank or single-colour window (no platform plugin, no fonts) has a handful of colours; a view's text,
+    # icons and charts have hundreds.
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 100
+
+
+def test_demo_screenshot_is_a_real_picture_of_the_window(demo: Demo) -> None:
+    _assert_real_picture(demo.screenshot)
+
+
+def test_a_dossier_given_on_the_command_line_opens(executable: Path, demo: Demo, tmp_path: Path) -> None:
+    """What a double-click on a .encaisse file does once the installer has associated the type."""
+    screenshot = tmp_path / "clients.png"
+    completed = _run(executable, str(demo.dossier), "--as-of", "2026-11-23", "--screenshot", str(screenshot),
+                     "--view", "clients", home=demo.home, cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    _assert_real_picture(screenshot)
 
 
 def test_bundled_cli_writes_a_french_letter_with_the_bundled_fonts(executable: Path, demo: Demo,
