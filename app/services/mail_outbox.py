@@ -130,7 +130,7 @@ def preview_text(ws: Workspace, suggestion: Suggestion, on: date) -> str:
     if not mail_settings(ws).configured:
         return ""
     draft, _pdf, _name = draft_reminder(ws, suggestion, on)
-    files = ", ".join(item.filename for item in draft.attachments)
+    files = ", ".join(item.filename for item in draft.attachments) or _("nothing")
     return _("To: {to}\nSubject: {subject}\nAttached: {files}\n\n{body}").format(
         to=draft.recipient, subject=draft.subject, files=files, body=draft.body.strip())
 

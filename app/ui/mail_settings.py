@@ -161,4 +161,7 @@ def add_mail_menu(window: QMainWindow, ws: Workspace, runner: Runner, read_only:
 
     notice = InterruptedNotice(window, ws, runner)  # counts on opening the dossier; refreshed when the outbox closes
     outbox.triggered.connect(lambda _checked=False: notice.open_outbox())
+    todo = getattr(window, "views", {}).get("todo")
+    if todo is not None and hasattr(todo, "data_changed"):  # a send cut off during an À faire step shows at once
+        todo.data_changed.connect(notice.refresh)
     return action
