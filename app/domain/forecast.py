@@ -60,8 +60,11 @@ def average_delays(paid: Iterable[PaidAmount]) -> dict[int, float]:
 
 def expected_date(due_date: date, delay_days: float) -> date:
     """The due date shifted by the delay, rounded to the nearest day (half away from zero)."""
-    shift = int(abs(delay_days) + 0.5) * (1 if delay_days >= 0 else -1)
-    return due_date + timedelta(days=shift)
+    return due_date + timedelta(days=_shift(delay_days))
+
+
+def _shift(delay_days: float) -> int:
+    return int(abs(delay_days) + 0.5) * (1 if delay_days >= 0 else -1)
 
 
 def week_index(expected: date, as_of: date, weeks: int = WEEKS) -> int | None:
@@ -76,10 +79,29 @@ def week_index(expected: date, as_of: date, weeks: int = WEEKS) -> int | None:
 def weekly_forecast(items: Iterable[OpenAmount], delays: Mapping[int, float], as_of: date,
                     weeks: int = WEEKS) -> list[ForecastWeek]:
     """Cash expected in each of the ``weeks`` weeks starting on ``as_of``, from the open amounts."""
+    return weekly_sums(((item.client_id, item.due_date, item.cents) for item in items), delays, as_of, weeks)
+
+
+def weekly_sums(amounts: Iterable[tuple[int, date, int]], delays: Mapping[int, float], as_of: date,
+                weeks: int = WEEKS) -> list[ForecastWeek]:
+    """:func:`weekly_forecast` of (client_id, due date, cents) triples.
+
+    Tens of thousands of open invoices share a few thousand clients and due dates: each client's shift in days
+    and each due date's distance to ``as_of`` are worked out once (the week of an expected date is
+    :func:`week_index` of the due date shifted by :func:`expected_date`).
+    """
     sums = [0] * weeks
-    for item in items:
-        index = week_index(expected_date(item.due_date, delays.get(item.client_id, 0.0)), as_of, weeks)
-        if index is not None:
-            sums[index] += item.cents
+    shifts: dict[int, int] = {}
+    offsets: dict[date, int] = {}
+    for client_id, due_date, cents in amounts:
+        shift = shifts.get(client_id)
+        if shift is None:
+            shift = shifts[client_id] = _shift(delays.get(client_id, 0.0))
+        offset = offsets.get(due_date)
+        if offset is None:
+            offset = offsets[due_date] = (due_date - as_of).days
+        index = max(0, offset + shift) // 7
+        if index < weeks:
+            sums[index] += cents
     return [ForecastWeek(as_of + timedelta(days=7 * i), as_of + timedelta(days=7 * i + 6), cents)
             for i, cents in enumerate(sums)]

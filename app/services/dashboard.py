@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain import aging, dso
-from app.domain.forecast import WEEKS, ForecastWeek, OpenAmount, PaidAmount, weekly_forecast
+from app.domain.forecast import WEEKS, ForecastWeek, PaidAmount, weekly_sums
 from app.domain.kinds import InvoiceKind
 from app.domain.periods import add_months, month_ends
-from app.domain.records import MonthFigures, OpenItem, SettlementKind
+from app.domain.records import MonthFigures, SettlementKind
 from app.i18n import N_, _
-from app.models import Allocation, Client, Invoice
+from app.models import Allocation, Client, Invoice, SettlementFlow
 from app.services import reports
 from app.services.dto import Kpi, KpiReport
 from app.services.gc_pause import collector_paused
+from app.services.payment_habits import client_delays
 from app.services.queries import settled_on
 from app.services.settings import AGING_LIMITS, DSO_WINDOW_MONTHS, read_setting
 from app.services.workspace import Workspace
@@ -113,7 +114,8 @@ def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | Non
             figures = reports.month_figures(session, as_of, count, 0, flows)
             kpi_report = reports.key_figures_in(session, as_of, items, period_months,
                                                 figures[-reports.COUNTBACK_MONTHS:], flows)
-        weeks = weekly_forecast(_open_amounts(items), delays.result(), as_of, WEEKS)
+        weeks = weekly_sums(((item.client_id, item.due_date, item.open_cents) for item in items), delays.result(),
+                            as_of, WEEKS)
         trend_points = _dso_trend(figures, months, window, not_due)
     cash = sum(week.cents for week in weeks[:4])
     cash_kpi = Kpi(CASH_KPI, _(CASH_LABEL), cash, "cents", _(CASH_FORMULA), as_of, as_of + timedelta(days=27))
@@ -165,14 +167,14 @@ def not_yet_due_cents(session: Session, day: date, longest_term_days: int | None
 
 def not_yet_due_on(session: Session, days: Sequence[date],
                    invoiced_pairs: Iterable[tuple[date, date, int]] | None = None) -> dict[date, int]:
-    """:func:`not_yet_due_cents` on each of ``days`` (sorted) in two grouped reads instead of one query per day.
+    """:func:`not_yet_due_cents` on each of ``days`` (sorted) in a few grouped reads instead of one query per day.
 
     Not yet due on a day d = what invoices issued by d and due on or after it amount to − what was settled on
     them by d. The first part is summed per (due, issue) pair along the invoices' due-date index (or taken
     from ``invoiced_pairs``, :attr:`app.services.reports.Flows.invoiced_pairs` read up to the last day or
-    later); the second only concerns settlements made by their invoice's due date (an allocation is never
-    dated before its invoice), summed per (settled on, due) pair from a partial index on the allocations: a
-    quarter of them. Each pair then adds to the few days between its two dates.
+    later); each pair adds to the few days between its two dates. The second only concerns settlements made by
+    their invoice's due date (an allocation is never dated before its invoice): those made by d less those due
+    before d, from the running sums the triggers keep by date and by due date (two partial indexes).
     """
     if not days:
         return {}
@@ -183,13 +185,19 @@ def not_yet_due_on(session: Session, days: Sequence[date],
             select(Invoice.due_date, Invoice.issue_date, func.sum(Invoice.amount_incl_cents))
             .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date >= first, Invoice.issue_date <= last)
             .group_by(Invoice.due_date, Invoice.issue_date))]
-    settled = session.execute(
-        select(Allocation.due_date, Allocation.on_date, func.sum(Allocation.amount_cents))
-        .where(Allocation.on_date <= Allocation.due_date, Allocation.on_date <= last, Allocation.due_date >= first)
-        .group_by(Allocation.on_date, Allocation.due_date))
-    for pairs, sign in ((invoiced_pairs, 1), (settled, -1)):
-        for until, since, cents in pairs:
-            for day in days[bisect_left(days, since):bisect_right(days, until)]:
+    for until, since, cents in invoiced_pairs:
+        for day in days[bisect_left(days, since):bisect_right(days, until)]:
+            totals[day] += int(cents)
+    # Settlements due before the first day are counted in both sums of every day: they are left out of both.
+    early = (SettlementFlow.on_date <= SettlementFlow.due_date, SettlementFlow.due_date >= first)
+    for column, bound, later in ((SettlementFlow.on_date, SettlementFlow.on_date <= last, bisect_left),
+                                 (SettlementFlow.due_date, SettlementFlow.due_date < last, bisect_right)):
+        statement = select(type_coerce(column, String), func.sum(SettlementFlow.cents)).where(
+            *early, bound).group_by(column)
+        sign = -1 if column is SettlementFlow.on_date else 1
+        for when, cents in session.execute(statement):
+            # made by d: every day from its date on; due before d: every day after its due date.
+            for day in days[later(days, reports.day(when)):]:
                 totals[day] += sign * int(cents)
     return totals
 
@@ -213,22 +221,6 @@ def _dso_trend(figures: list[MonthFigures], months: int, window: int, current: d
             for point, month in zip(points, figures[shown:], strict=True)]
 
 
-def client_delays(session: Session, as_of: date) -> dict[int, float]:
-    """client_id → average delay in days of its payments over the last HABIT_MONTHS months up to ``as_of``,
-    weighted by amounts: :func:`app.domain.forecast.average_delays`, summed by SQLite per client (a
-    hundred thousand allocations on a large dossier would take a second to bring into Python) from the
-    client and due date each allocation carries (no invoice row read)."""
-    days = func.julianday(Allocation.on_date) - func.julianday(Allocation.due_date)
-    statement = (
-        select(Allocation.client_id, func.sum(Allocation.amount_cents), func.sum(Allocation.amount_cents * days))
-        .where(Allocation.kind == SettlementKind.PAYMENT, Allocation.on_date > add_months(as_of, -HABIT_MONTHS),
-               Allocation.on_date <= as_of)
-        .group_by(Allocation.client_id)
-    )
-    return {client_id: float(weighted) / int(cents)
-            for client_id, cents, weighted in session.execute(statement) if cents and int(cents) > 0}
-
-
 def paid_amounts(session: Session, as_of: date) -> list[PaidAmount]:
     """The payments :func:`client_delays` sums, one by one (tests compare both)."""
     statement = (
@@ -239,7 +231,3 @@ def paid_amounts(session: Session, as_of: date) -> list[PaidAmount]:
     )
     return [PaidAmount(client_id, due_date, on_date, int(cents))
             for client_id, due_date, on_date, cents in session.execute(statement)]
-
-
-def _open_amounts(items: list[OpenItem]) -> list[OpenAmount]:
-    return [OpenAmount(item.client_id, item.due_date, item.open_cents) for item in items]

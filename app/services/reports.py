@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import ColumnElement, String, func, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -13,7 +14,7 @@ from app.domain import aging, dso, kpis
 from app.domain.kinds import InvoiceKind
 from app.domain.periods import Period, add_months, month_ends, month_start
 from app.domain.records import MonthFigures, OpenItem, PaymentFacts, PromiseFacts, SettlementKind
-from app.models import Allocation, Client, Invoice, Payment, Promise, dispute_invoices
+from app.models import Allocation, Client, Invoice, InvoiceFlow, Payment, Promise, SettlementFlow, dispute_invoices
 from app.services.dto import AgingLine, AgingReport, DsoPointView, KpiReport
 from app.services.gc_pause import collector_paused
 from app.services.kpi_labels import kpi_view
@@ -82,13 +83,6 @@ def _report(balance: aging.AgedBalance, credits: dict[int, int],
     )
 
 
-def _by_day(session: Session, column: InstrumentedAttribute[date], amount: InstrumentedAttribute[int],
-            *conditions: ColumnElement[bool]) -> dict[date, int]:
-    """Sums per day: a walk along a covering index (portable, no date functions), a few hundred rows."""
-    statement = select(column, func.sum(amount)).where(*conditions).group_by(column)
-    return {day: int(total) for day, total in session.execute(statement)}
-
-
 def _months(days: dict[date, int]) -> dict[tuple[int, int], int]:
     """Sums per (year, month) of sums per day."""
     months: dict[tuple[int, int], int] = {}
@@ -125,20 +119,32 @@ class Flows:
 def flows(session: Session, as_of: date) -> Flows:
     """The daily sums month figures and receivables at any earlier day derive from.
 
-    Invoices are summed per (due, issue) pair, in the order of their due-date index (a couple of thousand
-    pairs), and per day from those: one walk over 200,000 index entries serves both uses."""
-    pairs = [(due, issued, int(cents)) for due, issued, cents in session.execute(
-        select(Invoice.due_date, Invoice.issue_date, func.sum(Invoice.amount_incl_cents))
-        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.issue_date <= as_of)
-        .group_by(Invoice.due_date, Invoice.issue_date))]
+    Read from the running sums the triggers keep (revision 0009): invoices per (due, issue) pair, a couple of
+    thousand, the days of issue derived from them; credit notes and allocations per day."""
+    pairs = [(day(due), day(issued), int(cents)) for due, issued, cents in session.execute(
+        select(_text(InvoiceFlow.due_date), _text(InvoiceFlow.issue_date), InvoiceFlow.cents)
+        .where(InvoiceFlow.kind == InvoiceKind.INVOICE.value, InvoiceFlow.issue_date <= as_of))]
     invoiced: dict[date, int] = {}
     for _due, issued, cents in pairs:
         invoiced[issued] = invoiced.get(issued, 0) + cents
-    return Flows(as_of, invoiced,
-                 _by_day(session, Invoice.issue_date, Invoice.amount_incl_cents,
-                         Invoice.kind == InvoiceKind.CREDIT_NOTE, Invoice.issue_date <= as_of),
-                 _by_day(session, Allocation.on_date, Allocation.amount_cents, Allocation.on_date <= as_of),
-                 pairs)
+    credited = select(_text(InvoiceFlow.issue_date), func.sum(InvoiceFlow.cents)).where(
+        InvoiceFlow.kind == InvoiceKind.CREDIT_NOTE.value, InvoiceFlow.issue_date <= as_of).group_by(
+        InvoiceFlow.issue_date)
+    settled = select(_text(SettlementFlow.on_date), func.sum(SettlementFlow.cents)).where(
+        SettlementFlow.on_date <= as_of).group_by(SettlementFlow.on_date)
+    return Flows(as_of, invoiced, {day(on): int(cents) for on, cents in session.execute(credited)},
+                 {day(on): int(cents) for on, cents in session.execute(settled)}, pairs)
+
+
+def _text(column: InstrumentedAttribute[date]) -> ColumnElement[str]:
+    """A date column read as its ISO text (parsed by :func:`day`, faster than the dialect's processing)."""
+    return type_coerce(column, String)
+
+
+@cache
+def day(text: str) -> date:
+    """An ISO date read as text; a dossier holds a few thousand distinct days, each parsed once."""
+    return date.fromisoformat(text)
 
 
 def month_figures(session: Session, as_of: date, count: int, current_cents: int,
@@ -219,9 +225,9 @@ def key_figures_in(session: Session, as_of: date, items: list[OpenItem], period_
         issued = daily.between(daily.invoiced, period)
         sales = issued - daily.between(daily.credited, period)
         collected = daily.between(daily.settled, period) - written_off
-    days_late = kpis.weighted_days_late(_settled_by_dates(session, period))
-    promises, payments = _promises(session), _payments(session, as_of)
+    days_late = _days_late(session, period)
     grace = int(read_setting(session, PROMISE_GRACE_DAYS))
+    promises, payments = _promises(session), _payments(session, as_of, grace)
     if figures is None:
         figures = month_figures(session, as_of, COUNTBACK_MONTHS, 0)
     total = sum(item.open_cents for item in items)
@@ -259,17 +265,15 @@ def _issued(session: Session, period: Period) -> int:
         Invoice.kind == InvoiceKind.INVOICE, Invoice.issue_date.between(period.start, period.end))) or 0)
 
 
-def _settled_by_dates(session: Session, period: Period) -> list[tuple[date, date, int]]:
-    """(due date, settled on, cents) of payments and credit notes applied in the period, summed per date
-    pair: a few thousand rows instead of one per allocation, read from the allocations' own copy of their
-    invoice's due date (one walk along a covering index, already in group order)."""
-    statement = (
-        select(Allocation.due_date, Allocation.on_date, func.sum(Allocation.amount_cents))
-        .where(Allocation.on_date.between(period.start, period.end),
-               Allocation.kind != SettlementKind.WRITE_OFF)
-        .group_by(Allocation.on_date, Allocation.due_date)
-    )
-    return [(due, on, int(cents)) for due, on, cents in session.execute(statement)]
+def _days_late(session: Session, period: Period) -> float | None:
+    """:func:`app.domain.kpis.weighted_days_late` of the payments and credit notes applied in the period, summed
+    by SQLite from the running sums the triggers keep per (date, due date, kind) (revision 0009)."""
+    late = func.max(0, func.round(func.julianday(SettlementFlow.on_date) - func.julianday(SettlementFlow.due_date)))
+    weighted, total = session.execute(
+        select(func.sum(SettlementFlow.cents * late), func.sum(SettlementFlow.cents))
+        .where(SettlementFlow.on_date.between(period.start, period.end),
+               SettlementFlow.kind != SettlementKind.WRITE_OFF.value)).one()
+    return float(weighted) / int(total) if total and int(total) > 0 else None
 
 
 def _disputed_issued(session: Session, period: Period) -> int:
@@ -306,19 +310,23 @@ def _promises(session: Session) -> list[PromiseFacts]:
     return [PromiseFacts(*row) for row in rows]
 
 
-def _payments(session: Session, as_of: date) -> list[PaymentFacts]:
-    """Payments of clients with promises, from their first promise on: a promise only counts the payments
-    received from the day it was made (app.domain.kpis.promise_outcomes), so earlier ones never matter."""
-    first = (select(Promise.client_id, func.min(Promise.made_on).label("made_on"))
-             .group_by(Promise.client_id).subquery("first_promise"))
+def _payments(session: Session, as_of: date, grace_days: int) -> list[PaymentFacts]:
+    """Payments of clients with promises, from their first promise on to their last promise's deadline: a
+    promise only counts the payments received from the day it was made to its date plus the grace days
+    (app.domain.kpis.promise_outcomes), so others never matter."""
+    span = (select(Promise.client_id, func.min(Promise.made_on).label("made_on"),
+                   func.max(Promise.promised_on).label("promised_on"))
+            .group_by(Promise.client_id).subquery("promised"))
+    last_day = func.date(span.c.promised_on, f"+{int(grace_days)} days")
     rows = session.execute(
         select(Payment.client_id, type_coerce(Payment.received_on, String), Payment.amount_cents)
-        .join(first, first.c.client_id == Payment.client_id)
-        .where(Payment.received_on <= as_of, Payment.received_on >= first.c.made_on))
-    return [PaymentFacts(client_id, _day(received_on), cents) for client_id, received_on, cents in rows]
+        .join(span, span.c.client_id == Payment.client_id)
+        .where(Payment.received_on <= as_of, Payment.received_on >= span.c.made_on,
+               type_coerce(Payment.received_on, String) <= last_day))
+    return [PaymentFacts(client_id, day(received_on), cents) for client_id, received_on, cents in rows]
 
 
 def _day(value: object) -> date:
     """A date read as text (SQLite stores ISO dates, parsed faster than by the dialect); another database
     may give a date already."""
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+    return day(value) if isinstance(value, str) else value  # type: ignore[return-value]
