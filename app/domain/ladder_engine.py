@@ -83,9 +83,15 @@ def propose(case: ClientCase, as_of: date, settings: EngineSettings) -> list[Pro
     return _propose(case, as_of, settings, StepTable.of(case.ladder), bank_warning(settings, as_of))
 
 
+def may_propose(case: ClientCase, as_of: date, settings: EngineSettings) -> bool:
+    """False when :func:`propose` surely proposes nothing (a third of a dossier's clients), found cheaply: the
+    client is not to be reminded, is postponed, or has no history and nothing due yet."""
+    return not (case.do_not_remind or _postponed(case, as_of) or _nothing_reached(case, as_of, settings))
+
+
 def _propose(case: ClientCase, as_of: date, settings: EngineSettings, table: StepTable,
              stale: Why | None) -> list[Proposal]:
-    if case.do_not_remind or _postponed(case, as_of) or _nothing_reached(case, as_of, settings):
+    if not may_propose(case, as_of, settings):
         return []
     ctx = _digest(case, as_of, settings, table, stale)
     route = _route(ctx)

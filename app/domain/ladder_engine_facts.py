@@ -57,7 +57,7 @@ class LadderRule:
 
 # The records a large dossier holds by the tens of thousands (open invoices, history entries, invoices proposed)
 # are named tuples: as immutable, and built three to four times faster than frozen dataclasses.
-_NO_DETAILS: Mapping[str, object] = MappingProxyType({})
+NO_DETAILS: Mapping[str, object] = MappingProxyType({})
 
 
 class OpenInvoice(NamedTuple):
@@ -82,7 +82,7 @@ class PastAction(NamedTuple):
     invoice_ids: frozenset[int] = frozenset()
     step_id: int | None = None
     channel: Channel | None = None
-    details: Mapping[str, object] = _NO_DETAILS
+    details: Mapping[str, object] = NO_DETAILS
 
 
 @dataclass(frozen=True, slots=True)

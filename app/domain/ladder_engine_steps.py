@@ -84,8 +84,9 @@ class StepTable:
                        _before_due(step)) for step in ladder.steps)
         order = sorted(range(len(ladder.steps)), key=lambda i: (ladder.steps[i].position, -i))
         first = ladder.steps[0] if ladder.steps else None
+        first_due = first.offset_days if first is not None and first.offset_base is OffsetBase.DUE_DATE else None
         return cls(ladder, steps, {ladder.steps[i].step_id: rank for rank, i in enumerate(order)},
-                   {step.step_id: step for step in ladder.steps}, first.offset_days if first is not None and first.offset_base is OffsetBase.DUE_DATE else None)
+                   {step.step_id: step for step in ladder.steps}, first_due)
 
 
 def highest_done(history: Iterable[PastAction], table: StepTable) -> dict[int, tuple[StepRule, date]]:

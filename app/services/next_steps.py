@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.domain.ladder_engine import priority, suggest
+from app.domain.ladder_engine import may_propose, priority, suggest
 from app.domain.ladder_engine_facts import ClientCase, EngineSettings, Proposal, Why
 from app.services import next_steps_load as load
 from app.services.gc_pause import collector_paused
@@ -37,20 +36,22 @@ def build_todo(ws: Workspace, as_of: date) -> TodoList:
 
 
 def _build_todo(ws: Workspace, as_of: date) -> TodoList:
-    # The history is read beside the cases' other reads, on its own connection: SQLite serves readers at once and
-    # releases Python's lock while it searches (as the dashboard does). The risk sums wait for the engine: only
-    # the clients it suggests something for need a grade.
+    # Two reads run beside the main thread's work, each on its own connection (SQLite serves readers at once and
+    # releases Python's lock while it searches, as the dashboard does): the history beside the cases' other
+    # reads, then the risk sums of the clients the engine may suggest something for beside the engine.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="todo") as pool:
         history = pool.submit(_reading, ws, lambda session: load.history_of(session, as_of))
         with ws.dossier.reading() as session:
             settings = engine_settings(session)
             cases = load.client_cases(session, as_of, settings.promise_grace_days, history.result)
-            proposals = suggest(cases.values(), as_of, settings)
-            suggested = {p.client_id for p in proposals}
-            grades = risk_grades(risk_sums(session, as_of, suggested), as_of, suggested, cases)
-    ranked = sorted((_reprioritised(p, grades.get(p.client_id, "C")) for p in proposals),
-                    key=lambda p: (-p.priority, p.client_id, p.key))
-    suggestions = tuple(_suggestion(p, cases[p.client_id]) for p in ranked)
+        candidates = [case for case in cases.values() if may_propose(case, as_of, settings)]
+        ids = {case.client_id for case in candidates}
+        sums = pool.submit(_reading, ws, lambda session: risk_sums(session, as_of, ids))
+        proposals = suggest(candidates, as_of, settings)
+        grades = risk_grades(sums.result(), as_of, {p.client_id for p in proposals}, cases)
+    ranked = sorted(((_priority(p, grades.get(p.client_id, "C")), p) for p in proposals),
+                    key=lambda pair: (-pair[0], pair[1].client_id, pair[1].key))
+    suggestions = tuple(_suggestion(p, cases[p.client_id], rank) for rank, p in ranked)
     stale = settings.last_bank_import is None or (as_of - settings.last_bank_import).days > settings.bank_max_age_days
     return TodoList(as_of=as_of, suggestions=suggestions, last_bank_import=settings.last_bank_import,
                     bank_stale=stale)
@@ -92,11 +93,10 @@ def set_last_bank_import(ws: Workspace, on: date) -> None:
             write_setting(session, BANK_LAST_IMPORT, on.isoformat())
 
 
-def _reprioritised(proposal: Proposal, grade: str) -> Proposal:
+def _priority(proposal: Proposal, grade: str) -> int:
+    """The proposal's priority with the client's risk grade (the engine ranks every client as grade C)."""
     days = max((i.days_late for i in proposal.invoices), default=0)
-    ranked = priority(proposal.claimed_cents or proposal.overdue_cents, days, grade)
-    # dataclasses.replace costs more than the rest of the ranking: only when the grade changed the priority.
-    return proposal if ranked == proposal.priority else replace(proposal, priority=ranked)
+    return priority(proposal.claimed_cents or proposal.overdue_cents, days, grade)
 
 
 _CODES = {code.value: code for code in ReasonCode}  # a dict lookup: calling the enum is several times slower
@@ -106,7 +106,7 @@ def _reason(why: Why) -> Reason:
     return Reason(_CODES[why.code], dict(why.params))
 
 
-def _suggestion(p: Proposal, case: ClientCase) -> Suggestion:
+def _suggestion(p: Proposal, case: ClientCase, rank: int) -> Suggestion:
     step = p.step
     return Suggestion(
         key=p.key, kind=p.kind, client_id=p.client_id, client_code=case.code, client_name=case.name,
@@ -120,6 +120,6 @@ def _suggestion(p: Proposal, case: ClientCase) -> Suggestion:
             i.invoice_id, i.number, i.issue_date, i.due_date, i.open_cents, i.days_late, i.step_position,
             _CODES[i.flag] if i.flag else None) for i in p.invoices),
         overdue_cents=p.overdue_cents, credits_cents=p.credits_cents, claimed_cents=p.claimed_cents,
-        priority=p.priority, reasons=tuple(map(_reason, p.reasons)), warnings=tuple(map(_reason, p.warnings)),
+        priority=rank, reasons=tuple(map(_reason, p.reasons)), warnings=tuple(map(_reason, p.warnings)),
         related_action_id=p.related_action_id,
     )

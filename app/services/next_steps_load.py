@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, Table, case, literal, select, type_coerce
+from sqlalchemy import String, Table, case, literal, null, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain.kinds import ActionKind, Channel
 from app.domain.kpis import promise_outcomes
 from app.domain.ladder_engine_facts import (
     CONTACT_KINDS,
+    NO_DETAILS,
     ClientCase,
     LadderRule,
     OpenInvoice,
@@ -41,6 +42,7 @@ from app.models import (
     plan_invoices,
     promise_invoices,
 )
+from app.services.plain_rows import plain_rows
 from app.services.queries import disputed_invoice_ids, open_invoices, unallocated_credit_by_client
 
 _ACTION_KINDS = {kind.value: kind for kind in ActionKind}
@@ -112,7 +114,7 @@ def _open_invoices(session: Session, as_of: date) -> dict[int, list[OpenInvoice]
     ever = set(session.scalars(select(dispute_invoices.c.invoice_id).join(
         Dispute, Dispute.id == dispute_invoices.c.dispute_id).where(Dispute.opened_on <= as_of)))
     found: dict[int, list[OpenInvoice]] = defaultdict(list)
-    rows = session.connection().execute(statement).all()
+    rows = plain_rows(session, statement)
     day = _parser(rows[0][4]) if rows else _day
     for invoice_id, client_id, cents, number, issued, due, no_reminder in rows:
         found[client_id].append(OpenInvoice(invoice_id, number, day(issued), day(due), int(cents), bool(no_reminder),
@@ -137,22 +139,24 @@ def history_of(session: Session, as_of: date) -> dict[int, list[PastAction]]:
                 .where(Action.occurred_on <= as_of, action_invoices.c.invoice_id.in_(open_ids)))
     # Contacts about settled invoices only matter while the minimum interval after them runs; tasks always.
     # One walk over the history for both (each needs a full scan: the follow-up answers are found by text).
-    recent_or_task = select(*columns).where(
+    recent_or_task = select(*columns, null()).where(
         Action.occurred_on <= as_of,
         (Action.kind.in_(CONTACT_KINDS) & (Action.occurred_on > as_of - timedelta(days=interval_days)))
         | Action.kind.in_(_TASKS) | Action.details.contains("follow_up_id"))
-    rows: dict[int, Sequence[Any]] = {}
-    links: dict[int, set[int]] = defaultdict(set)
-    connection = session.connection()
-    for row in connection.execute(covering).all():
-        rows[row[0]] = row
-        links[row[0]].add(row[-1])
-    for row in connection.execute(recent_or_task).all():
+    rows: dict[int, tuple[Any, ...]] = {}
+    links: dict[int, set[int]] = {}
+    for row in plain_rows(session, covering):
+        action_id = row[0]
+        if action_id in rows:
+            links[action_id].add(row[7])
+        else:
+            rows[action_id], links[action_id] = row, {row[7]}
+    for row in plain_rows(session, recent_or_task):
         rows.setdefault(row[0], row)
     found: dict[int, list[PastAction]] = defaultdict(list)
     day = _parser(next(iter(rows.values()))[3]) if rows else _day
     no_links: frozenset[int] = frozenset()
-    for action_id, client_id, kind_text, on_text, channel, step_id, details, *_rest in rows.values():
+    for action_id, client_id, kind_text, on_text, channel, step_id, details, _invoice in rows.values():
         linked = links.get(action_id)
         found[client_id].append(PastAction(
             action_id, _ACTION_KINDS[kind_text], day(on_text), frozenset(linked) if linked else no_links, step_id,
@@ -171,9 +175,9 @@ def _parser(sample: object) -> Callable[[Any], date]:
     return date.fromisoformat if isinstance(sample, str) else _day
 
 
-def _details(text: str) -> dict[str, object]:
+def _details(text: str) -> Mapping[str, object]:
     if not text or text == "{}":
-        return {}  # most entries: the query sends "{}" for kinds whose details the engine does not read
+        return NO_DETAILS  # most entries: the query sends "{}" for kinds whose details the engine does not read
     try:
         value = json.loads(text or "{}")
     except ValueError:
