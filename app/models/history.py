@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, LargeBinary, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.kinds import ActionKind, Channel, CostKind
@@ -35,6 +35,11 @@ class Action(Base):
     """One step taken or event recorded. Never updated: a mistake is corrected by a new entry."""
 
     __tablename__ = "actions"
+    __table_args__ = (
+        # Revision 0010: the "À faire" list reads the tasks, the recent contacts and the call-back answers.
+        Index("ix_actions_kind_on", "kind", "occurred_on"),
+        Index("ix_actions_follow_up_answers", "occurred_on", sqlite_where=text("details LIKE '%follow_up_id%'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)

@@ -38,6 +38,9 @@ class Invoice(Base):
         Index("ix_invoices_unapplied", "kind", "client_id", "issue_date", "amount_incl_cents", "applied_cents",
               "applied_through", sqlite_where=text("kind = 'credit_note' AND applied_cents < amount_incl_cents")),
         Index("ix_invoices_applied_through", "applied_through", sqlite_where=text("applied_through IS NOT NULL")),
+        # Revision 0010: the share of invoices paid late of the few clients the "À faire" list grades.
+        Index("ix_invoices_client_settled_cover", "client_id", "settled_through", "kind", "due_date",
+              "settled_cents", "amount_incl_cents", sqlite_where=text("settled_through IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +125,8 @@ class Allocation(Base):
               "invoice_id"),
         Index("ix_allocations_before_due", "on_date", "due_date", "amount_cents",
               sqlite_where=text("on_date <= due_date")),
+        # Revision 0010: the days late of the few clients the "À faire" list grades.
+        Index("ix_allocations_client_kind_on", "client_id", "kind", "on_date", "due_date", "amount_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
