@@ -315,5 +315,6 @@ def _render_preview(preview: ImportPreview) -> str:
     lines += [f"  ~ {row.key}  {row.description}  {row.detail}" for row in preview.updated]
     lines += [f"  = {row.key}  {row.description}  {row.detail}" for row in preview.matched]
     lines += [f"  ! {row.ref or preview.path.name}: {row.detail}" for row in preview.refused]
+    lines += [f"  - {row.key}  {row.description}  {row.detail}" for row in preview.absent]
     lines += [f"  * {note}" for note in preview.notes]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ customer settle each other: credits go to debits in date order (FIFO), which als
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -130,7 +131,19 @@ def parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
     invoices, payments = _Builder(state).build(notes)
     return ParsedFile(ImportKind.FEC, file, tuple(state.clients.values()), tuple(invoices), tuple(payments),
                       problems=tuple(state.problems), notes=tuple(notes),
-                      company_siren=match.group(1) if match else "")
+                      company_siren=match.group(1) if match else "",
+                      period=_period(state.lines, match.group(2) if match else ""))
+
+
+def _period(lines: list[_Line], closing: str) -> tuple[date, date] | None:
+    """From the first customer line to the closing date of the file name (the fiscal year's end), else the last."""
+    if not lines:
+        return None
+    first = min(min(line.on, line.piece_date) for line in lines)
+    last = max(max(line.on, line.piece_date) for line in lines)
+    with contextlib.suppress(ValueError):  # without a closing date in the name: the file's own last date
+        last = max(last, date(int(closing[:4]), int(closing[4:6]), int(closing[6:])))
+    return first, last
 
 
 def _separator(header: str) -> str:
@@ -330,7 +343,7 @@ class _Builder:
                     continue
                 # Some exports letter only the payment side: find its invoice among the client's unlettered ones.
                 candidates = debits or _counterpart(line, unlettered.get(line.client, []))
-                _settle(result[(kind, key)], -line.cents, candidates)
+                _settle(result[(kind, key)], -line.cents, candidates, line.letter)
         return result
 
     def _invoice(self, number: str, group: _Group, allocations: list[AllocationRecord]) -> InvoiceRecord | None:
@@ -369,7 +382,7 @@ def _pair(members: list[tuple[_Line, str, str]], result: dict[tuple[str, str], l
         return False
     share = min(debit.cents, -credit.cents)
     if share > 0:
-        result[(kind, key)].append(AllocationRecord(number, share))
+        result[(kind, key)].append(AllocationRecord(number, share, credit.letter))
     return True
 
 
@@ -380,13 +393,13 @@ def _group(groups: dict[str, _Group], key: str, kind: str) -> _Group:
     return found
 
 
-def _settle(into: list[AllocationRecord], amount: int, debits: list[_Open]) -> None:
+def _settle(into: list[AllocationRecord], amount: int, debits: list[_Open], letter: str) -> None:
     remaining = amount
     for debit in debits:
         share = min(remaining, debit.cents)
         if share <= 0:
             continue
-        into.append(AllocationRecord(debit.number, share))
+        into.append(AllocationRecord(debit.number, share, letter))
         debit.cents -= share
         remaining -= share
         if remaining == 0:
@@ -414,6 +427,8 @@ def _merge(allocations: list[AllocationRecord]) -> list[AllocationRecord]:
     if len(allocations) < 2:
         return allocations
     totals: dict[str, int] = {}
+    letters: dict[str, str] = {}
     for item in allocations:
         totals[item.invoice_number] = totals.get(item.invoice_number, 0) + item.amount_cents
-    return [AllocationRecord(number, cents) for number, cents in totals.items()]
+        letters.setdefault(item.invoice_number, item.letter)
+    return [AllocationRecord(number, cents, letters[number]) for number, cents in totals.items()]

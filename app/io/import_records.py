@@ -105,6 +105,7 @@ class AllocationRecord:
 
     invoice_number: str
     amount_cents: int
+    letter: str = ""  # the FEC lettrage code that made it (an updated FEC that drops the code undoes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ class ParsedFile:
     notes: tuple[str, ...] = ()
     statement_date: date | None = None  # bank statements: the last booking date covered
     company_siren: str = ""  # FEC: the SIREN of the file name, checked against the dossier's
+    period: tuple[date, date] | None = None  # FEC: first and last dates of its customer lines
 
     def is_empty(self) -> bool:
         return not (self.clients or self.invoices or self.payments or self.bank_lines)

@@ -68,10 +68,13 @@ class ImportPreview:
     notes: tuple[str, ...] = ()
     fatal: str = ""  # the whole file is refused (e.g. another company's FEC): apply writes nothing
     payload: object = field(default=None, repr=False, compare=False)
+    # An updated FEC: earlier invoices it no longer holds; ``removing`` of them go on apply, the rest are kept.
+    absent: tuple[PreviewRow, ...] = ()
+    removing: int = 0
 
     @property
     def has_changes(self) -> bool:
-        return not self.fatal and bool(self.created or self.updated or self.matched)
+        return not self.fatal and bool(self.created or self.updated or self.matched or self.removing)
 
     def counts(self) -> dict[str, int]:
         return {"created": len(self.created), "updated": len(self.updated), "matched": len(self.matched),
@@ -91,3 +94,4 @@ class ImportResult:
     refused: int = 0
     backup: Path | None = None
     client_ids: tuple[int, ...] = ()  # clients whose records changed (to refresh their pages)
+    removed: int = 0  # earlier invoices an updated FEC no longer holds, removed (the history keeps them)

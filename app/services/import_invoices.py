@@ -55,7 +55,7 @@ def preview_invoices(ws: Workspace, parsed: ParsedFile, path: Path, *, progress:
                for problem in parsed.problems]
     return ImportPreview(parsed.kind, path, parsed, tuple(plan.created), tuple(plan.updated), (), plan.unchanged,
                          tuple(refused + plan.refused), tuple([*parsed.notes, *plan.notes]), plan.fatal,
-                         payload=(state, plan))
+                         payload=(state, plan), absent=tuple(plan.absent), removing=len(plan.dropped))
 
 
 def apply_invoices(ws: Workspace, preview: ImportPreview, *, progress: Progress | None = None,
@@ -69,7 +69,7 @@ def apply_invoices(ws: Workspace, preview: ImportPreview, *, progress: Progress 
         check_cancel(cancelled)
     refused = len(preview.parsed.problems) + len(plan.refused)
     return ImportResult(preview.kind, preview.path, len(plan.created), len(plan.updated), 0, plan.unchanged, refused,
-                        None, clients)
+                        None, clients, removed=len(plan.dropped))
 
 
 def _current_plan(session: Session, preview: ImportPreview, cancelled: Cancelled | None) -> Plan:

@@ -38,6 +38,7 @@ SOURCES = {ImportKind.CSV: Source.CSV, ImportKind.XLSX: Source.XLSX, ImportKind.
 _LEGAL_FORMS = re.compile(r"\b(sarl|sas|sasu|sa|eurl|sci|snc|scop|gmbh|ag|ltd|llc|inc|bv|nv|spa|srl)\b")
 _CLIENT_FIELDS = ("name", "siren", "vat_number", "address_line1", "address_line2", "postcode", "city", "country")
 REPORT_EVERY = 5000
+LETTRAGE_REASON = "Lettrage FEC"
 RUNNING_PREFIX = "paid:"  # keys of "paid to date" amounts (app/io/import_tabular.py)
 
 
@@ -83,6 +84,29 @@ class AllocationStep:
     on_date: date
     payment_key: str = ""
     credit_note_number: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Unlettered:
+    """Allocations a lettrage made that the updated FEC no longer letters: removed, the invoice open again."""
+
+    allocation_ids: list[int]
+    client_id: int
+    invoice_id: int
+    number: str
+    source_key: str  # the payment's key or the credit note's number
+    cents: int
+
+
+@dataclass
+class DroppedInvoice:
+    """An invoice of an earlier FEC that the updated one no longer holds, with nothing else done with it."""
+
+    id: int
+    client_id: int
+    number: str
+    description: str
 
 
 @dataclass
@@ -116,6 +140,9 @@ class Plan:
     unchanged: int = 0
     fatal: str = ""
     own_keys: set[str] = field(default_factory=set)  # buyers that are the dossier's company (purchase invoices)
+    unlettered: list[Unlettered] = field(default_factory=list)
+    absent: list[PreviewRow] = field(default_factory=list)  # earlier invoices the updated file no longer holds
+    dropped: list[DroppedInvoice] = field(default_factory=list)  # … of which those removed on apply
 
 
 @dataclass
@@ -137,6 +164,8 @@ class _Dossier:
     credit_used: dict[int, int]  # credit note id → allocated cents
     credit_allocated: dict[tuple[int, int], int]  # (credit note id, invoice id) → cents
     running: dict[str, int] = field(default_factory=dict)  # running-total key → cents recorded so far
+    # FEC lettrage in the dossier: (payment id, 0) or (0, credit note id) → invoice id → [(allocation id, cents)]
+    lettered: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = field(default_factory=dict)
 
 
 def _read_dossier(session: Session, source: Source) -> _Dossier:
@@ -166,6 +195,13 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
         if (key or "").startswith(RUNNING_PREFIX):  # running totals: "paid:F1", then "paid:F1|<new total>"…
             running = (key or "").split("|", 1)[0]
             found.running[running] = found.running.get(running, 0) + amount
+    _read_allocations(session, found)
+    if source == Source.FEC:
+        _read_lettrage(session, found)
+    return found
+
+
+def _read_allocations(session: Session, found: _Dossier) -> None:
     for payment_id, nid, invoice_id, cents in session.execute(
             select(Allocation.payment_id, Allocation.credit_note_id, Allocation.invoice_id, Allocation.amount_cents)
             .where(Allocation.kind != "write_off")):
@@ -176,7 +212,19 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
         elif nid is not None:
             found.credit_used[nid] = found.credit_used.get(nid, 0) + cents
             found.credit_allocated[(nid, invoice_id)] = found.credit_allocated.get((nid, invoice_id), 0) + cents
-    return found
+
+
+def _read_lettrage(session: Session, found: _Dossier) -> None:
+    for allocation_id, payment_id, nid, invoice_id, cents in session.execute(
+            select(Allocation.id, Allocation.payment_id, Allocation.credit_note_id, Allocation.invoice_id,
+                   Allocation.amount_cents).where(Allocation.reason.startswith(LETTRAGE_REASON))):
+        by_invoice = found.lettered.setdefault((payment_id or 0, nid or 0), {})
+        by_invoice.setdefault(invoice_id, []).append((allocation_id, cents))
+
+
+def lettrage_reason(letter: str) -> str:
+    """What an allocation made by a FEC lettrage says (stored data, not translated): a later FEC may undo it."""
+    return f"{LETTRAGE_REASON} {letter}".strip()[:200]
 
 
 _FINGERPRINT_SQL = (
@@ -211,6 +259,12 @@ def make_plan(session: Session, parsed: ParsedFile, *, progress: Progress | None
     _plan_clients(plan, dossier, parsed)
     _Invoices(plan, dossier, progress, cancelled).run(parsed)
     _Settlements(plan, dossier).run(parsed)
+    if parsed.period is not None:
+        from app.services.import_absent import plan_absent
+
+        plan_absent(session, plan, parsed, {number: (e.id, e.client_id, e.source, e.external_key, e.kind,
+                                                      e.issue_date, e.amount_incl_cents)
+                                             for number, e in dossier.invoices.items()})
     return plan
 
 
@@ -422,11 +476,46 @@ class _Settlements:
         return step.client_id if step.client_id is not None else f"new:{client_key}"
 
     def run(self, parsed: ParsedFile) -> None:
+        self.numbers = {existing.id: number for number, existing in self.dossier.invoices.items()}
         for payment in parsed.payments:
             self.payment(payment)
         for note in parsed.invoices:
-            if note.is_credit_note and note.allocations and note.client_key in self.plan.clients:
+            if note.is_credit_note and note.client_key in self.plan.clients and (
+                    note.allocations or note.number in self.dossier.invoices):
                 self.credit_note(note)
+
+    def unletter(self, source: tuple[int, int], allocations: tuple[AllocationRecord, ...], key: str) -> list[str]:
+        """Undo what earlier FEC lettrage allocated from ``source`` beyond what the file letters now.
+
+        The file is the books: a code emptied (or moved to another invoice) takes the allocation it made away and
+        the invoice is open again; what the file still letters is added back by ``allocate``. Allocations made by
+        hand carry no lettrage reason and are never touched.
+        """
+        wanted: dict[str, int] = {}
+        for item in allocations:
+            wanted[item.invoice_number] = wanted.get(item.invoice_number, 0) + item.amount_cents
+        undone: list[str] = []
+        payment_id, note_id = source
+        for invoice_id, items in self.dossier.lettered.get(source, {}).items():
+            number = self.numbers.get(invoice_id, "")
+            given = self.dossier.allocated if payment_id else self.dossier.credit_allocated
+            pair = (payment_id or note_id, invoice_id)
+            if wanted.get(number, 0) >= given.get(pair, 0):
+                continue
+            cents = sum(amount for _id, amount in items)
+            given[pair] = given.get(pair, 0) - cents
+            used = self.dossier.paid_by_payment if payment_id else self.dossier.credit_used
+            used[payment_id or note_id] = used.get(payment_id or note_id, 0) - cents
+            if number in self.open:
+                self.open[number] += cents
+            existing = self.dossier.invoices[number]
+            self.plan.unlettered.append(Unlettered([allocation_id for allocation_id, _c in items], existing.client_id,
+                                                   invoice_id, number, key, cents))
+            self.plan.updated.append(PreviewRow(RecordType.INVOICE, number, "", None, _(
+                "lettrage with {source} removed in the new file: {amount} open again").format(
+                source=key, amount=format_cents(cents)), existing.amount_incl_cents, existing.issue_date))
+            undone.append(number)
+        return undone
 
     def running_total(self, record: PaymentRecord) -> PaymentRecord | None:
         """A "paid to date" amount as the increase since earlier imports (None: nothing new was paid)."""
@@ -465,6 +554,7 @@ class _Settlements:
                                                   "correct it by hand."), record.amount_cents))
             return
         payment_id = existing[0] if existing else None
+        undone = self.unletter((payment_id, 0), record.allocations, record.external_key) if payment_id else []
         used = self.dossier.paid_by_payment.get(payment_id, 0) if payment_id else 0
         added = self.allocate(record.allocations, record.received_on, record.amount_cents - used, record.ref,
                               client, payment_key=record.external_key,
@@ -475,10 +565,12 @@ class _Settlements:
             settles = _("settles {numbers}").format(numbers=", ".join(added)) if added else ""
             self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, settles,
                                                 record.amount_cents, record.received_on))
-        elif added:
+        elif added or undone:
             self.plan.payments.append(PaymentStep(record, payment_id))
-            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown,
-                                                _("settles {numbers}").format(numbers=", ".join(added)),
+            detail = "; ".join(filter(None, (
+                _("no longer settles {numbers}").format(numbers=", ".join(undone)) if undone else "",
+                _("settles {numbers}").format(numbers=", ".join(added)) if added else "")))
+            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, detail,
                                                 record.amount_cents, record.received_on))
         else:
             self.plan.unchanged += 1
@@ -487,6 +579,8 @@ class _Settlements:
         client = self.plan.clients[record.client_key]
         existing = self.dossier.invoices.get(record.number)
         note_id = existing.id if existing is not None else 0
+        if note_id:
+            self.unletter((0, note_id), record.allocations, record.number)
         used = self.dossier.credit_used.get(note_id, 0)
         added = self.allocate(record.allocations, record.issue_date, record.amount_incl_cents - used, record.ref,
                               client, credit_note_number=record.number,
@@ -521,8 +615,9 @@ class _Settlements:
                                                                          wanted=format_cents(missing), number=number))
             self.open[number] -= amount
             available -= amount
+            reason = lettrage_reason(item.letter) if self.plan.source == Source.FEC else ""
             self.plan.allocations.append(AllocationStep(number, amount, max(on, self.issued.get(number, on)),
-                                                        payment_key, credit_note_number))
+                                                        payment_key, credit_note_number, reason))
             added.append(number)
         return added
 

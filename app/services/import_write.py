@@ -34,7 +34,7 @@ _INVOICE_SQL = ("INSERT INTO invoices (number, kind, client_id, issue_date, due_
 _PAYMENT_SQL = ("INSERT INTO payments (client_id, received_on, amount_cents, currency, method, bank_reference, "
                 "source, external_key, notes) VALUES (?, ?, ?, 'EUR', ?, ?, ?, ?, '')")
 _ALLOCATION_SQL = ("INSERT INTO allocations (invoice_id, kind, payment_id, credit_note_id, amount_cents, on_date, "
-                   "reason) VALUES (?, ?, ?, ?, ?, ?, '')")
+                   "reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
 @contextmanager
@@ -85,6 +85,7 @@ class PlanWriter:
         new_rows = {"invoices": sum(1 for step in self.plan.invoices if step.invoice_id is None),
                     "payments": sum(1 for step in self.plan.payments if step.payment_id is None),
                     "allocations": len(self.plan.allocations)}
+        self.undo()  # before the bulk path sets the triggers aside: they keep the totals of what is removed
         if sum(new_rows.values()) < BULK_MIN_ROWS:
             return self._write()
         with bulk_schema(self.session, new_rows):
@@ -97,6 +98,27 @@ class PlanWriter:
         self.allocations()
         self.history()
         return tuple(sorted(self.touched))
+
+    # What an updated FEC undoes ---------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        """Remove the lettrage the file no longer has, and the earlier invoices it no longer holds (untouched ones)."""
+        connection = self.session.connection()
+        removed = [allocation_id for item in self.plan.unlettered for allocation_id in item.allocation_ids]
+        for chunk in _chunks(removed):
+            connection.exec_driver_sql(f"DELETE FROM allocations WHERE id IN ({', '.join('?' * len(chunk))})",
+                                       tuple(chunk))
+        for item in self.plan.unlettered:
+            self.touched[item.client_id]["unlettered"].append(f"{item.number} ({item.source_key})")
+            self.updated_invoices[item.client_id].append(item.invoice_id)
+        dropped = [item.id for item in self.plan.dropped]
+        for chunk in _chunks(dropped):
+            marks = ", ".join("?" * len(chunk))
+            # Only import notes link to these invoices (plan_absent checked): the notes keep their text.
+            connection.exec_driver_sql(f"DELETE FROM action_invoices WHERE invoice_id IN ({marks})", tuple(chunk))
+            connection.exec_driver_sql(f"DELETE FROM invoices WHERE id IN ({marks})", tuple(chunk))
+        for dropped_invoice in self.plan.dropped:
+            self.touched[dropped_invoice.client_id]["removed"].append(dropped_invoice.description)
 
     # Clients --------------------------------------------------------------------------------------------------
 
@@ -242,7 +264,7 @@ class PlanWriter:
             rows.append((self.invoice_ids[step.invoice_number], paid if step.payment_key else credited,
                          self.payment_ids[step.payment_key] if step.payment_key else None,
                          self.invoice_ids[step.credit_note_number] if step.credit_note_number else None,
-                         step.amount_cents, self.iso(step.on_date)))
+                         step.amount_cents, self.iso(step.on_date), step.reason))
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_ALLOCATION_SQL, chunk)
             self.tick(len(chunk))
@@ -296,6 +318,11 @@ def _summary(file: str, what: dict[str, list[str]]) -> str:
         parts.append(_("updated: {numbers}").format(numbers="; ".join(what["updated"])))
     if what.get("payments"):
         parts.append(_("{count} payment(s) recorded or lettered").format(count=len(what["payments"])))
+    if what.get("unlettered"):
+        parts.append(_("lettrage removed in the new file, open again: {numbers}").format(
+            numbers="; ".join(what["unlettered"])))
+    if what.get("removed"):
+        parts.append(_("absent from the new file and removed: {invoices}").format(invoices="; ".join(what["removed"])))
     if what.get("client_changes"):
         parts.append(_("client details completed ({fields})").format(fields="; ".join(what["client_changes"])))
     if what.get("clients") and not parts:

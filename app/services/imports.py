@@ -184,7 +184,7 @@ def apply_import(ws: Workspace, preview: ImportPreview, *, progress: Progress | 
     with collector_paused():
         result = handler.apply(ws, preview, progress=progress, cancelled=cancelled)
     return ImportResult(result.kind, result.path, result.created, result.updated, result.matched, result.unchanged,
-                        result.refused, saved, result.client_ids)
+                        result.refused, saved, result.client_ids, result.removed)
 
 
 def _register_invoice_kinds() -> None:

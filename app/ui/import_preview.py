@@ -80,10 +80,11 @@ class ImportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.tabs = QTabWidget()
-        self.tables = {key: self._table() for key in ("created", "updated", "matched", "refused")}
+        self.tables = {key: self._table() for key in ("created", "updated", "matched", "refused", "absent")}
         for key, label in (("created", N_("Created")), ("updated", N_("Updated")), ("matched", N_("Matched")),
-                           ("refused", N_("Refused"))):
+                           ("refused", N_("Refused")), ("absent", N_("Absent from the new file"))):
             self.tabs.addTab(self.tables[key], _(label))
+        self.tabs.setTabVisible(4, False)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -137,11 +138,12 @@ class ImportDialog(QDialog):
             "{file}: {created} to create, {updated} to update, {matched} matched, {unchanged} unchanged, "
             "{refused} refused. Nothing is written until you click Apply (a backup is taken first).").format(
             file=self.path.name, **counts))
-        for key in ("created", "updated", "matched", "refused"):
+        for key in ("created", "updated", "matched", "refused", "absent"):
             rows: tuple[PreviewRow, ...] = getattr(preview, key)
             self._fill(self.tables[key], rows)
             index = list(self.tables).index(key)
             self.tabs.setTabText(index, f"{self.tabs.tabText(index).split(' (')[0]} ({len(rows)})")
+        self.tabs.setTabVisible(4, bool(preview.absent))  # only an updated FEC has them
         if preview.refused and not (preview.created or preview.updated or preview.matched):
             self.tabs.setCurrentIndex(3)
         self.notes.setText("\n".join(f"• {note}" for note in preview.notes[:8]))

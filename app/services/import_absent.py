@@ -1,0 +1,102 @@
+"""Invoices of an earlier FEC that an updated FEC no longer holds: removed when nothing else was done with them,
+kept with a warning otherwise.
+
+A bookkeeper deletes an entry from the books only before the period is closed, when it was a mistake: the
+receivable does not exist, and a reminder about it would be wrong. But once the invoice has a history of its own
+in Encaisse (a payment or credit note allocated, a reminder, a dispute, a promise, a plan), removing it would
+erase that history: it is kept, and the preview says why, so that the user checks it with the accountant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.domain.kinds import InvoiceKind, Source
+from app.formatting import format_cents, format_date
+from app.i18n import _
+from app.io.import_records import ParsedFile
+from app.services.import_dto import PreviewRow, RecordType
+from app.services.import_plan import DroppedInvoice, Plan
+
+CHUNK = 900
+# (id, client id, source, external key, kind, issue date, amount) by number, as the plan read them
+Known = dict[str, tuple[int, int, str, str | None, str, date, int]]
+# What counts as activity besides the import, per link table: (query with {ids}, what the preview says)
+_ACTIVITY = (
+    ("SELECT invoice_id FROM allocations WHERE invoice_id IN ({ids}) AND id NOT IN ({removed}) "
+     "UNION SELECT credit_note_id FROM allocations WHERE credit_note_id IN ({ids}) AND id NOT IN ({removed})",
+     "settlements"),
+    ("SELECT l.invoice_id FROM action_invoices l JOIN actions a ON a.id = l.action_id WHERE l.invoice_id IN ({ids}) "
+     "AND NOT (a.kind = 'note' AND a.details LIKE '%\"import\":%')", "history"),
+    ("SELECT invoice_id FROM dispute_invoices WHERE invoice_id IN ({ids})", "dispute"),
+    ("SELECT invoice_id FROM promise_invoices WHERE invoice_id IN ({ids})", "promise"),
+    ("SELECT invoice_id FROM plan_invoices WHERE invoice_id IN ({ids})", "plan"),
+)
+
+
+def plan_absent(session: Session, plan: Plan, parsed: ParsedFile, known: Known) -> None:
+    """Fill ``plan.absent`` (all shown) and ``plan.dropped`` (those removed on apply)."""
+    assert parsed.period is not None
+    first, last = parsed.period
+    in_file = {record.number for record in parsed.invoices}
+    candidates = {number: row for number, row in known.items()
+                  if row[2] == Source.FEC.value and row[3] and first <= row[5] <= last and number not in in_file}
+    if not candidates:
+        return
+    removed = [allocation_id for item in plan.unlettered for allocation_id in item.allocation_ids]
+    activity = _activity(session, [row[0] for row in candidates.values()], removed)
+    names = _client_names(session, {row[1] for row in candidates.values()})
+    for number, (invoice_id, client_id, _source, _key, kind, issued, cents) in sorted(candidates.items()):
+        record_type = RecordType.CREDIT_NOTE if kind == InvoiceKind.CREDIT_NOTE.value else RecordType.INVOICE
+        found = activity.get(invoice_id, [])
+        if parsed.problems:
+            detail = _("kept: the new file has refused lines, so its absence may come from them")
+        elif found:
+            detail = _("kept, because it has {what} in Encaisse: check with your accountant").format(
+                what=", ".join(_activity_label(item) for item in found))
+        else:
+            detail = _("removed on apply: nothing else was done with it (the history keeps its figures)")
+            plan.dropped.append(DroppedInvoice(invoice_id, client_id, number, " — ".join(
+                (number, format_cents(cents), format_date(issued)))))
+        plan.absent.append(PreviewRow(record_type, number, names.get(client_id, ""), None, detail, cents, issued))
+    plan.notes.append(_("{count} invoice(s) imported from an earlier FEC and dated {first}–{last} are absent from "
+                        "this file: {removed} will be removed, {kept} kept (see “Absent from the new file”).").format(
+        count=len(candidates), first=format_date(first), last=format_date(last), removed=len(plan.dropped),
+        kept=len(candidates) - len(plan.dropped)))
+
+
+def _activity(session: Session, ids: Sequence[int], removed: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    connection = session.connection()
+    skip = ", ".join(str(int(value)) for value in removed) or "0"
+    for chunk in _chunks(ids):
+        marks = ", ".join(str(int(value)) for value in chunk)
+        for query, label in _ACTIVITY:
+            for (invoice_id,) in connection.exec_driver_sql(query.format(ids=marks, removed=skip)):
+                labels = found.setdefault(int(invoice_id), [])
+                if label not in labels:
+                    labels.append(label)
+    return found
+
+
+def _client_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    connection = session.connection()
+    names: dict[int, str] = {}
+    for chunk in _chunks(sorted(ids)):
+        marks = ", ".join(str(int(value)) for value in chunk)
+        names.update(connection.exec_driver_sql(f"SELECT id, name FROM clients WHERE id IN ({marks})").all())
+    return names
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def _activity_label(key: str) -> str:
+    labels = {"settlements": _("settlements"), "history": _("reminders or other history"), "dispute": _("a dispute"),
+              "promise": _("a promise"), "plan": _("a payment plan")}
+    return labels.get(key, key)
