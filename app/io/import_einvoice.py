@@ -28,6 +28,7 @@ from app.io.import_records import (
     InvoiceRecord,
     ParsedFile,
     RowProblem,
+    SellerRecord,
     SourceRef,
 )
 
@@ -54,13 +55,14 @@ def parse_einvoice(data: bytes, file: str) -> ParsedFile:
     else:
         raise ImportRefused(_("{file}: <{name}> is not a CII or UBL invoice.").format(file=file, name=name))
     kind = ImportKind.FACTURX if is_pdf else (ImportKind.CII if isinstance(reader, _CiiReader) else ImportKind.UBL)
+    seller = reader.seller()
     try:
         client, invoice, notes = reader.read()
     except _Missing as exc:
         problem = RowProblem(SourceRef(file), exc.args[1], exc.args[0])
-        return ParsedFile(kind, file, problems=(problem,))
+        return ParsedFile(kind, file, problems=(problem,), seller=seller)
     invoice = replace(invoice, original=data, original_filename=file)
-    return ParsedFile(kind, file, (client,), (invoice,), notes=tuple(notes))
+    return ParsedFile(kind, file, (client,), (invoice,), notes=tuple(notes), seller=seller)
 
 
 def _embedded_xml(data: bytes, file: str) -> bytes:
@@ -162,6 +164,15 @@ class _Reader:
     def read(self) -> tuple[ClientRecord, InvoiceRecord, list[str]]:
         raise NotImplementedError
 
+    def seller(self) -> SellerRecord:
+        raise NotImplementedError
+
+    @staticmethod
+    def seller_record(name: str, legal: Element | None, vat: str, country: str) -> SellerRecord:
+        vat = vat.replace(" ", "").upper()
+        scheme = legal.get("schemeID", "") if legal is not None else ""
+        return SellerRecord(name[:200], _siren_of(_text(legal), scheme, vat, country), vat[:20])
+
     def client(self, name: str, legal_id: str, scheme: str, vat: str, address: tuple[str, str, str, str, str],
                email: str) -> ClientRecord:
         vat = vat.replace(" ", "").upper()
@@ -227,6 +238,14 @@ class _CiiReader(_Reader):
                                _text(settlement, "PaymentReference"))
         return client, invoice, self.notes
 
+    def seller(self) -> SellerRecord:
+        party = _at(self.root, "SupplyChainTradeTransaction|SpecifiedSupplyChainTradeTransaction/"
+                               "ApplicableHeaderTradeAgreement|ApplicableSupplyChainTradeAgreement/SellerTradeParty")
+        vat = next((_text(found) for tax in _children(party, "SpecifiedTaxRegistration")
+                    if (found := _at(tax, "ID")) is not None and found.get("schemeID", "VA") == "VA"), "")
+        return self.seller_record(_text(party, "Name"), _at(party, "SpecifiedLegalOrganization/ID"), vat,
+                                  _text(party, "PostalTradeAddress/CountryID"))
+
     def buyer(self, party: Element | None) -> ClientRecord:
         if party is None:
             raise _Missing(_("The invoice has no buyer."), "BuyerTradeParty")
@@ -260,6 +279,14 @@ class _UblReader(_Reader):
                                _date(due_text, "DueDate") if due_text else None, totals,
                                _text(root, "DocumentCurrencyCode"), _text(root, "PaymentMeans/PaymentID"))
         return client, invoice, self.notes
+
+    def seller(self) -> SellerRecord:
+        party = _at(self.root, "AccountingSupplierParty/Party")
+        name = _text(party, "PartyLegalEntity/RegistrationName") or _text(party, "PartyName/Name")
+        schemes = list(_children(party, "PartyTaxScheme"))  # VAT, and in some countries a tax number ("FC")
+        vat = next((_text(scheme, "CompanyID") for scheme in schemes if _text(scheme, "TaxScheme/ID") == "VAT"), "")
+        return self.seller_record(name, _at(party, "PartyLegalEntity/CompanyID"), vat,
+                                  _text(party, "PostalAddress/Country/IdentificationCode"))
 
     def buyer(self, party: Element | None) -> ClientRecord:
         if party is None:

@@ -172,6 +172,15 @@ class BankLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SellerRecord:
+    """The issuer of an e-invoice (BT-27, BT-30 or its SIRET, BT-31); "" when the invoice does not say."""
+
+    name: str
+    siren: str = ""
+    vat_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     """Everything one file holds, plus the rows refused and notes for the preview."""
 
@@ -186,6 +195,7 @@ class ParsedFile:
     statement_date: date | None = None  # bank statements: the last booking date covered
     company_siren: str = ""  # FEC: the SIREN of the file name, checked against the dossier's
     period: tuple[date, date] | None = None  # FEC: first and last dates of its customer lines
+    seller: SellerRecord | None = None  # e-invoices: who issued it, checked against the dossier's company
 
     def is_empty(self) -> bool:
         return not (self.clients or self.invoices or self.payments or self.bank_lines)

@@ -256,6 +256,13 @@ def make_plan(session: Session, parsed: ParsedFile, *, progress: Progress | None
                        "nothing imported.").format(file=parsed.file, theirs=parsed.company_siren,
                                                    ours=dossier.company_siren)
         return plan
+    # An invoice addressed to the company itself is refused below as a purchase, with that reason.
+    if parsed.seller is not None and not any(_is_the_company(dossier, record) for record in parsed.clients):
+        from app.services.import_seller import check_seller
+
+        plan.fatal = check_seller(parsed.file, parsed.seller, dossier.company_siren, dossier.company_vat, plan.notes)
+        if plan.fatal:
+            return plan
     _plan_clients(plan, dossier, parsed)
     _Invoices(plan, dossier, progress, cancelled).run(parsed)
     _Settlements(plan, dossier).run(parsed)

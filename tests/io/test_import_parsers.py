@@ -10,7 +10,7 @@ import pytest
 from app.io.import_detect import decode_text, detect_kind
 from app.io.import_einvoice import parse_einvoice
 from app.io.import_fec import parse_fec
-from app.io.import_records import ImportKind, ImportRefused
+from app.io.import_records import ImportKind, ImportRefused, SellerRecord
 from app.io.import_tabular import guess_mapping, parse_cents, parse_day, parse_tabular, read_table
 from tests.conftest import SAMPLES
 
@@ -188,3 +188,15 @@ def test_every_csv_sample_reads_without_problems_but_its_known_ones(name: str) -
     assert parsed.clients
     expected_problems = {"invoiceninja_v4_payments.csv": 2, "wave_invoices.csv": 1}  # refunds; a blank invoice no.
     assert len(parsed.problems) == expected_problems.get(name, 0), parsed.problems
+
+
+@pytest.mark.parametrize(("folder", "name", "seller"), [
+    ("facturx", "OCA_Facture_FR_EN16931.pdf", SellerRecord("Au bon moulin", "999999998", "FR11999999998")),
+    ("cii", "akretion_factur-x-minimum.xml", SellerRecord("LE FOURNISSEUR", "123456782", "FR11123456782")),
+    ("ubl", "akretion_ubl-21-en16931.xml", SellerRecord("Au bon moulin", "999999998", "FR11999999998")),
+    # The German tax number (scheme FC) next to the VAT number is not taken for it.
+    ("ubl", "XRG_EN16931_Einfach.ubl.xml", SellerRecord("Lieferant GmbH", "", "DE123456789")),
+])
+def test_the_seller_of_an_einvoice_is_read(folder: str, name: str, seller: SellerRecord) -> None:
+    path = SAMPLES / folder / name
+    assert parse_einvoice(path.read_bytes(), name).seller == seller

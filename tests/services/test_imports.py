@@ -195,7 +195,22 @@ def test_read_only_dossier_refuses_imports(tmp_path: Path, workspace: Workspace)
         ws.close()
 
 
-def test_facturx_creates_the_buyer_and_keeps_the_pdf(workspace: Workspace) -> None:
+def _seller_ws(tmp_path: Path, siren: str = "", vat: str = "", name: str = "seller") -> Workspace:
+    """A dossier whose company is the e-invoice samples' seller (or, with neither id, a company without them)."""
+    company = replace(COMPANY, siren=siren, siret="", vat_number=vat)
+    return create_workspace(tmp_path / f"{name}.encaisse", company, clock=fixed_clock(TODAY))
+
+
+@pytest.fixture
+def moulin(tmp_path: Path) -> Iterator[Workspace]:
+    """The company of the FNFE/OCA Factur-X samples: Au bon moulin, SIREN 999999998."""
+    ws = _seller_ws(tmp_path, "999999998", "FR11999999998", "moulin")
+    yield ws
+    ws.close()
+
+
+def test_facturx_creates_the_buyer_and_keeps_the_pdf(moulin: Workspace) -> None:
+    workspace = moulin
     path = SAMPLES / "facturx" / "OCA_Facture_FR_EN16931.pdf"
     preview = imports.preview_import(workspace, path)
     assert preview.kind is ImportKind.FACTURX
@@ -212,21 +227,28 @@ def test_facturx_creates_the_buyer_and_keeps_the_pdf(workspace: Workspace) -> No
     assert not again.has_changes
 
 
-def test_einvoice_client_matched_by_name_gets_its_missing_details(workspace: Workspace) -> None:
+def test_einvoice_client_matched_by_name_gets_its_missing_details(tmp_path: Path) -> None:
     from app.services import clients
     from app.services.dto import ClientInput
+
+    workspace = _seller_ws(tmp_path)  # the German seller cannot be checked: a company without SIREN
 
     clients.add_client(workspace, ClientInput(account_code="KUNDEN", name="KUNDEN AG MITTE"))
     preview = imports.preview_import(workspace, SAMPLES / "cii" / "XRG_EN16931_Einfach.cii.xml")
     assert [row.type.value for row in preview.created] == ["invoice"]
     assert [(row.key, row.type.value) for row in preview.updated] == [("KUNDEN", "client")]  # by normalised name
     assert "Frankfurt" in preview.updated[0].detail  # its empty address is filled in, its name kept
+    workspace.close()
 
 
 @pytest.mark.parametrize("folder", ["facturx", "cii", "ubl"])
 def test_every_einvoice_sample_previews_and_applies(tmp_path: Path, folder: str) -> None:
+    from app.io.import_einvoice import parse_einvoice
+
     for path in sorted((SAMPLES / folder).iterdir()):
-        ws = create_workspace(tmp_path / f"{path.stem}.encaisse", COMPANY, clock=fixed_clock(TODAY))
+        seller = parse_einvoice(path.read_bytes(), path.name).seller
+        assert seller is not None and seller.name, path.name
+        ws = _seller_ws(tmp_path, seller.siren, seller.vat_number if seller.siren else "", path.stem)
         try:
             preview = imports.preview_import(ws, path)
             assert preview.refused == () and len(preview.created) == 2, path.name  # the buyer and the invoice
@@ -343,5 +365,52 @@ def test_a_purchase_invoice_addressed_to_the_company_is_refused(tmp_path: Path) 
         assert not preview.has_changes
         (refused,) = preview.refused
         assert refused.key == "FA-2017-0010" and "achat" in refused.detail
+    finally:
+        ws.close()
+
+
+def test_an_einvoice_issued_by_another_company_is_refused_naming_both_sirens(tmp_path: Path) -> None:
+    path = SAMPLES / "cii" / "akretion_factur-x-en16931.xml"  # issued by LE FOURNISSEUR, SIREN 123456782
+    own = _seller_ws(tmp_path, "123456782", name="own")
+    try:
+        assert len(imports.preview_import(own, path).created) == 2  # its own sale: the buyer and the invoice
+    finally:
+        own.close()
+    other = _seller_ws(tmp_path, "732829320", name="other")
+    try:
+        preview = imports.preview_import(other, path)
+        assert path.name in preview.fatal and "123456782" in preview.fatal and "732829320" in preview.fatal
+        assert not preview.has_changes
+        before = _dump(other)
+        with pytest.raises(ImportRefused, match="123456782"):
+            imports.apply_import(other, preview)
+        assert _dump(other) == before
+    finally:
+        other.close()
+
+
+def test_a_foreign_seller_is_checked_by_vat_number(tmp_path: Path) -> None:
+    path = SAMPLES / "ubl" / "OCA_UBLInvoice-multitankcard-line_adjust.xml"  # Multi Tank Card bv, NL009276749B01
+    ws = _seller_ws(tmp_path, "", "NL009276749B01", "dutch")
+    try:
+        assert imports.preview_import(ws, path).fatal == ""
+    finally:
+        ws.close()
+    ws = _seller_ws(tmp_path, "732829320", name="french")
+    try:
+        fatal = imports.preview_import(ws, path).fatal
+        assert "NL009276749B01" in fatal and "732829320" in fatal and path.name in fatal
+    finally:
+        ws.close()
+
+
+def test_a_dossier_without_siren_imports_with_a_warning(tmp_path: Path) -> None:
+    path = SAMPLES / "facturx" / "OCA_Facture_FR_EN16931.pdf"
+    ws = _seller_ws(tmp_path, name="anonymous")
+    try:
+        preview = imports.preview_import(ws, path)
+        assert preview.fatal == "" and len(preview.created) == 2
+        (warning,) = [note for note in preview.notes if "999999998" in note]
+        assert path.name in warning and "Au bon moulin" in warning
     finally:
         ws.close()

@@ -148,14 +148,22 @@ def test_a_large_preview_shows_its_first_rows_and_says_how_many_more(qtbot: QtBo
     assert created.item(3, 2).text() == "… et 3 de plus"
 
 
-def test_a_file_dropped_on_the_window_is_imported_and_a_dossier_opened(qtbot: QtBot, workspace: Workspace,
-                                                                       runner: SyncRunner, tmp_path: Path) -> None:
+def test_a_file_dropped_on_the_window_is_imported_and_a_dossier_opened(qtbot: QtBot, runner: SyncRunner,
+                                                                       tmp_path: Path) -> None:
+    from dataclasses import replace
+
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QDropEvent
 
+    from app.services.clock import fixed_clock
+    from app.services.workspace import create_workspace
     from app.ui.main_window import MainWindow
     from app.ui.view_base import ViewContext
-    from tests.conftest import TODAY
+    from tests.conftest import COMPANY, TODAY
+
+    # The company of the dropped invoice's seller (LE FOURNISSEUR, SIREN 123456782): it is one of its sales.
+    company = replace(COMPANY, siren="123456782", siret="", vat_number="")
+    workspace = create_workspace(tmp_path / "seller.encaisse", company, clock=fixed_clock(TODAY))
 
     window = MainWindow(workspace.info(), ViewContext(workspace, runner, TODAY))
     qtbot.addWidget(window)
@@ -174,3 +182,5 @@ def test_a_file_dropped_on_the_window_is_imported_and_a_dossier_opened(qtbot: Qt
     window.open_path_requested.connect(opened.append)
     drop(tmp_path / "other.encaisse")
     assert opened == [tmp_path / "other.encaisse"]
+    dialog.close()
+    workspace.close()
