@@ -136,26 +136,18 @@ def preview_text(ws: Workspace, suggestion: Suggestion, on: date) -> str:
 
 
 def queue_reminder(ws: Workspace, suggestion: Suggestion, on: date) -> int:
-    """Queue the step's e-mail, store its letter and record the step; returns the outbox id."""
+    """Queue the step's e-mail, store its letter and record the step, all in one transaction (a crash
+    leaves neither a step recorded without its message nor a message without its step); returns the outbox id."""
     draft, pdf, filename = draft_reminder(ws, suggestion, on)
     settings = mail_settings(ws)
     key = dossier_key(ws)
-    if pdf is None:  # a courtesy reminder: the .eml kept in the outbox is the evidence
-        action_id = todo_actions.execute_suggestion(ws, suggestion, on, details={"email_to": draft.recipient})
-        with ws.dossier.transaction() as session:
-            return _insert(session, suggestion, action_id, draft, settings, key)
+    todo_actions.check_day(ws, on)
     with ws.dossier.transaction() as session:
-        document_id = store_document(session, filename, pdf, created_at=datetime.combine(on, datetime.min.time()))
-    try:
-        action_id = todo_actions.execute_suggestion(ws, suggestion, on, details={"email_to": draft.recipient},
-                                                    document=document_id)
-    except BaseException:
-        with ws.dossier.transaction() as session:
-            stored = session.get(StoredDocument, document_id)
-            if stored is not None:
-                session.delete(stored)
-        raise
-    with ws.dossier.transaction() as session:
+        # A courtesy reminder has no letter: the .eml kept in the outbox is the evidence.
+        document_id = None if pdf is None else store_document(
+            session, filename, pdf, created_at=datetime.combine(on, datetime.min.time()))
+        action_id = todo_actions.execute_in(session, suggestion, on, details={"email_to": draft.recipient},
+                                            document=document_id)
         return _insert(session, suggestion, action_id, draft, settings, key)
 
 

@@ -243,3 +243,22 @@ def test_the_stored_invoice_original_is_attached_after_the_letter(workspace: Wor
     letter, original = got.message.iter_attachments()
     assert letter.get_content().startswith(b"%PDF") and letter.get_filename().endswith("_OMEGA.pdf")
     assert original.get_filename() == "R1.pdf" and original.get_content() == b"%PDF-1.7 original R1"
+
+
+def test_a_failure_while_queueing_leaves_no_step_no_letter_and_no_message(
+        workspace: Workspace, omega: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    mail.save_mail_settings(workspace, _settings(25))
+    step = _email_step(workspace)
+
+    def full_disk(*_args: object) -> int:
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(mail_outbox, "_insert", full_disk)
+    with pytest.raises(OSError):
+        mail_outbox.queue_reminder(workspace, step, AS_OF)
+    with workspace.dossier.reading() as session:
+        assert session.query(Action).count() == 0 and session.query(OutboxMessage).count() == 0
+    monkeypatch.undo()
+    assert _email_step(workspace).key == step.key  # still to do, and can be queued now
+    mail_outbox.queue_reminder(workspace, step, AS_OF)
+    assert len(mail_outbox.outbox(workspace)) == 1
