@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.domain.ladder_engine import may_propose, priority, suggest
+from app.domain.ladder_engine import priority, suggest
 from app.domain.ladder_engine_facts import ClientCase, EngineSettings, Proposal, Why
 from app.services import next_steps_load as load
 from app.services.gc_pause import collector_paused
@@ -36,19 +36,17 @@ def build_todo(ws: Workspace, as_of: date) -> TodoList:
 
 
 def _build_todo(ws: Workspace, as_of: date) -> TodoList:
-    # Two reads run beside the main thread's work, each on its own connection (SQLite serves readers at once and
-    # releases Python's lock while it searches, as the dashboard does): the history beside the cases' other
-    # reads, then the risk sums of the clients the engine may suggest something for beside the engine.
+    # The history is read beside the cases' other reads, on its own connection: SQLite serves readers at once and
+    # releases Python's lock while it searches (as the dashboard does). The risk sums wait for the engine: only
+    # the clients it suggests something for need a grade (a third of a large dossier's clients).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="todo") as pool:
         history = pool.submit(_reading, ws, lambda session: load.history_of(session, as_of))
         with ws.dossier.reading() as session:
             settings = engine_settings(session)
             cases = load.client_cases(session, as_of, settings.promise_grace_days, history.result)
-        candidates = [case for case in cases.values() if may_propose(case, as_of, settings)]
-        ids = {case.client_id for case in candidates}
-        sums = pool.submit(_reading, ws, lambda session: risk_sums(session, as_of, ids))
-        proposals = suggest(candidates, as_of, settings)
-        grades = risk_grades(sums.result(), as_of, {p.client_id for p in proposals}, cases)
+            proposals = suggest(cases.values(), as_of, settings)
+            suggested = {p.client_id for p in proposals}
+            grades = risk_grades(risk_sums(session, as_of, suggested), as_of, suggested, cases)
     ranked = sorted(((_priority(p, grades.get(p.client_id, "C")), p) for p in proposals),
                     key=lambda pair: (-pair[0], pair[1].client_id, pair[1].key))
     suggestions = tuple(_suggestion(p, cases[p.client_id], rank) for rank, p in ranked)
