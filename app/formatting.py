@@ -35,8 +35,13 @@ def format_date(day: date) -> str:
 
 
 def format_long_date(day: date, *, language: str | None = None) -> str:
-    """``23 novembre 2026`` in French; used in letters (in the client's ``language`` when given)."""
-    return babel_format_date(day, format="long", locale=locale(language))
+    """``23 novembre 2026``, ``1er décembre 2026`` in French; used in letters (in the client's ``language``
+    when given)."""
+    text = babel_format_date(day, format="long", locale=locale(language))
+    if day.day == 1 and locale(language).startswith("fr"):
+        # French typography writes the first of the month as an ordinal (Babel's CLDR pattern does not).
+        text = "1er" + text[1:]
+    return text
 
 
 def format_days(value: float | None) -> str:

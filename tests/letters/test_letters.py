@@ -70,7 +70,7 @@ def test_the_formal_notice_states_penalties_computed_by_hand(workspace: Workspac
                     "SIREN 732 829 320", "SIREN 552 100 554", "Alpha SARL", "3 avenue des Lilas", "75011 Paris",
                     "Lyon, le 23 novembre 2026", "du 02/11/2026 au 10/11/2026", "du 11/11/2026 au 23/11/2026",
                     "12,15 %", "1,50 €", "1,30 €", "40,00 €", "250,00 €", "292,80 €", "300,00 €",
-                    "au plus tard le 1 décembre 2026 (8 jours", "L441-10", "D441-5", "Taux BCE + 10 points",
+                    "au plus tard le 1er décembre 2026 (8 jours", "L441-10", "D441-5", "Taux BCE + 10 points",
                     "juridiction compétente", "injonction de payer", "IBAN : FR76 3000 6000 0112 3456 7890 189",
                     "Référence à indiquer : ALPHA F2", "GiroCode", "Page 1 / 2", "Page 2 / 2"):
         assert mention in text, mention

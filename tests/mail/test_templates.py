@@ -86,7 +86,7 @@ def test_the_formal_notice_states_its_deadline_and_the_sums_claimed(workspace: W
     sections = mail.default_mail_sections("formal_notice", "fr")
     subject, body = mail_drafts.preview_mail(workspace, "formal_notice", "fr", sections, book._clients["PRO"], AS_OF)
     assert subject.startswith("Mise en demeure de payer — Atelier Test SARL")
-    assert "dans un délai de 8 jours, soit au plus tard le 1 décembre 2026" in body
+    assert "dans un délai de 8 jours, soit au plus tard le 1er décembre 2026" in body
     assert "Indemnités forfaitaires pour frais de recouvrement (article D441-5, 40 € par facture) : 80,00\xa0€" in body
     assert "IBAN FR76 3000 6000 0112 3456 7890 189" in body
 
