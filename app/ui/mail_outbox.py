@@ -111,8 +111,10 @@ class OutboxDialog(QDialog):
     def _selected_changed(self) -> None:
         row = self.selected()
         state = row.state if row is not None else None
-        self.again_button.setEnabled(state in (OutboxState.SENDING, OutboxState.FAILED))
-        self.mark_button.setEnabled(state is OutboxState.SENDING)
+        writable = not self.ws.read_only  # a read-only dossier shows its outbox but sends nothing
+        self.send_button.setEnabled(writable)
+        self.again_button.setEnabled(writable and state in (OutboxState.SENDING, OutboxState.FAILED))
+        self.mark_button.setEnabled(writable and state is OutboxState.SENDING)
         self.save_button.setEnabled(row is not None)
         self.detail.setVisible(state is OutboxState.SENDING)
         if row is not None and state is OutboxState.SENDING:

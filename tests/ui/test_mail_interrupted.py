@@ -127,3 +127,16 @@ def test_marked_as_sent_it_is_never_sent(qtbot: QtBot, interrupted: tuple[Path, 
     dialog.close()
     assert notice.isHidden()
     ws.close()
+
+
+def test_a_read_only_dossier_shows_its_outbox_but_offers_no_sending(qtbot: QtBot,
+                                                                    interrupted: tuple[Path, Server]) -> None:
+    path, server = interrupted
+    ws = open_workspace(path, read_only=True, clock=fixed_clock(TODAY))
+    dialog = OutboxDialog(ws, SyncRunner())
+    qtbot.addWidget(dialog)
+    assert dialog.table.item(0, 0).text() == "interrompu — à vérifier"
+    assert not dialog.send_button.isEnabled() and not dialog.again_button.isEnabled()
+    assert not dialog.mark_button.isEnabled() and dialog.save_button.isEnabled()
+    assert len(server.handler.received) == 1
+    ws.close()
