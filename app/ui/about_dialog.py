@@ -30,7 +30,7 @@ from app import __version__
 from app.i18n import _
 from app.licences import LibraryLicence, licence_text, python_runtime, shipped_libraries
 from app.paths import data_dir
-from app.ui.icons import icon
+from app.ui.widgets import brand
 
 ICON_SIZE = 64
 
@@ -59,16 +59,7 @@ class AboutDialog(QDialog):
         self.resize(760, 680)
 
     def _header(self) -> QHBoxLayout:
-        logo = QLabel()
-        logo.setPixmap(icon("encaisse.svg").pixmap(ICON_SIZE, ICON_SIZE))
-        logo.setAlignment(Qt.AlignmentFlag.AlignTop)
-        name = QLabel("Encaisse")
-        font = name.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        name.setFont(font)
-        tagline = QLabel(_("Get paid: aged balance, payment reminders and formal notices, offline."))
-        tagline.setWordWrap(True)
+        logo, name, tagline = brand(ICON_SIZE, 1.8)
         text = QVBoxLayout()
         text.setSpacing(2)
         for widget in (name, self.version_label, tagline):

@@ -22,6 +22,7 @@ from app.i18n import _
 from app.services.dto import RecentDossier
 from app.ui.drops import accept_dossier_drag, take_dropped_dossier
 from app.ui.icons import icon
+from app.ui.widgets import brand
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 EXISTS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -74,15 +75,7 @@ class StartScreen(QWidget):
         layout.addLayout(self._right_column(), 3)
 
     def _left_column(self) -> QVBoxLayout:
-        logo = QLabel()
-        logo.setPixmap(icon("encaisse.svg").pixmap(64, 64))
-        title = QLabel(_("Encaisse"))
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 2)
-        font.setBold(True)
-        title.setFont(font)
-        tagline = QLabel(_("Get your invoices paid: aged balance, reminders and formal notices, offline."))
-        tagline.setWordWrap(True)
+        logo, title, tagline = brand(64, 2)
         column = QVBoxLayout()
         column.setSpacing(12)
         for widget in (logo, title, tagline):

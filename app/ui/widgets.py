@@ -1,11 +1,11 @@
-"""Small shared widgets: the debounced filter box, a table view with product defaults, a caption."""
+"""Small shared widgets: the debounced filter box, a table view with product defaults, a caption, the brand."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import _
 from app.ui.columns import Column
 from app.ui.filtering import WordFilterProxy
 from app.ui.icons import icon
@@ -187,3 +188,18 @@ def filtered_table(model: QAbstractItemModel, placeholder: str,
     table.setModel(proxy)
     table.setSortingEnabled(True)
     return proxy, filter_box, caption(""), table
+
+
+def brand(logo_size: int, name_scale: float) -> tuple[QLabel, QLabel, QLabel]:
+    """The logo, the name in large bold and the tagline, as the start screen and the About dialog show them."""
+    logo = QLabel()
+    logo.setPixmap(icon("encaisse.svg").pixmap(logo_size, logo_size))
+    logo.setAlignment(Qt.AlignmentFlag.AlignTop)
+    name = QLabel("Encaisse")
+    font = name.font()
+    font.setPointSizeF(font.pointSizeF() * name_scale)
+    font.setBold(True)
+    name.setFont(font)
+    tagline = QLabel(_("Get your invoices paid: aged balance, reminders and formal notices, offline."))
+    tagline.setWordWrap(True)
+    return logo, name, tagline
