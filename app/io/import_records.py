@@ -97,6 +97,10 @@ class ClientRecord:
     email: str = ""
     phone: str = ""
     payment_terms_days: int | None = None
+    # A payer known only by an e-mail or the invoice it pays (a transactions export): matched to a client of the
+    # dossier (by a contact's e-mail, else the invoice's client), never created.
+    match_only: bool = False
+    invoice_number: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,10 +43,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
                  "siren", "vat_number", "email", "currency", "kind"),
     "clients": ("name", "client_code", "siren", "vat_number", "address_line1", "address_line2", "postcode", "city",
                 "country", "email", "phone", "payment_terms_days"),
-    "payments": ("client", "date", "amount", "invoice_number", "client_code", "reference", "method"),
+    "payments": ("client", "date", "amount", "invoice_number", "client_code", "email", "reference", "method",
+                 "kind"),
 }
 REQUIRED = {"invoices": ("number", "client", "issue_date", "amount_incl"), "clients": ("name",),
-            "payments": ("client", "date", "amount")}
+            "payments": ("date", "amount")}
+# A payment needs one of these to find its client (a transactions export may give only the e-mail or the invoice).
+PAYER_FIELDS = ("client", "client_code", "email", "invoice_number")
 FIELD_LABELS = {
     "number": N_("Invoice number"), "client": N_("Client"), "issue_date": N_("Issue date"),
     "amount_incl": N_("Amount incl. tax"), "due_date": N_("Due date"), "amount_excl": N_("Amount excl. tax"),
@@ -107,6 +110,8 @@ _METHODS = {"virement": "transfer", "vir": "transfer", "transfer": "transfer", "
             "check": "cheque", "carte": "card", "cb": "card", "card": "card", "prelevement": "direct_debit",
             "lcr": "lcr", "especes": "cash", "cash": "cash"}
 _CREDIT_WORDS = ("avoir", "credit note", "credit", "refund")
+_EXPENSE_WORDS = frozenset({"expense", "expenses", "depense", "depenses", "bill", "decaissement", "sortie", "debit",
+                            "achat", "purchase", "withdrawal"})
 
 
 def field_label(name: str) -> str:
@@ -154,7 +159,10 @@ class ColumnMapping:
                    order if order in ("dmy", "mdy", "ymd") else "dmy")
 
     def missing(self) -> list[str]:
-        return [name for name in REQUIRED[self.target] if not self.columns.get(name)]
+        missing = [name for name in REQUIRED[self.target] if not self.columns.get(name)]
+        if self.target == "payments" and not any(self.columns.get(name) for name in PAYER_FIELDS):
+            missing.insert(0, "client")
+        return missing
 
 
 # Reading ----------------------------------------------------------------------------------------------------------
@@ -497,8 +505,26 @@ def _add_paid(state: _Rows, record: InvoiceRecord, paid: int) -> None:
                                         allocations=(AllocationRecord(record.number, paid),), cumulative=True))
 
 
+def _payer_of(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> str:
+    """The payment's client: by name or code; else by e-mail or the invoice paid, matched in the dossier only."""
+    if state.get(row, "client") or state.get(row, "client_code"):
+        return _client_of(state, ref, row, "client")
+    email, number = state.get(row, "email").casefold(), state.get(row, "invoice_number")[:60]
+    if not email and not number:
+        raise _Bad(_("No client, e-mail or invoice number: not a payment from a client (a deposit or a transfer?)."),
+                   state.mapping.columns.get("client") or state.mapping.columns.get("email", ""))
+    key = f"payer:{email}|{number}"
+    if key not in state.clients:
+        state.clients[key] = ClientRecord(ref, key, "", email=email[:200], match_only=True, invoice_number=number)
+    return key
+
+
 def _payment_row(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> None:
-    client = _client_of(state, ref, row, "client")
+    kind = normalise_header(state.get(row, "kind")).split(" ")
+    if any(word in _EXPENSE_WORDS for word in kind):
+        raise _Bad(_("An expense (money paid out) is not a payment from a client."),
+                   state.mapping.columns.get("kind", ""))
+    client = _payer_of(state, ref, row)
     received = _field(state, row, "date", lambda t: parse_day(t, state.mapping.date_order))
     amount = _field(state, row, "amount", parse_cents)
     if received is None or amount is None:
@@ -511,7 +537,8 @@ def _payment_row(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> None:
     base = reference or f"{number}|{received.isoformat()}|{amount}|{client}"
     occurrence = state.occurrences.get(base, 0) + 1
     state.occurrences[base] = occurrence
-    method = _METHODS.get(normalise_header(state.get(row, "method")).split(" ")[0], "transfer")
+    words = normalise_header(state.get(row, "method")).split(" ")  # "Virement SEPA", "offline-payments.cash.1"
+    method = next((_METHODS[word] for word in words if word in _METHODS), "transfer")
     state.payments.append(PaymentRecord(
         ref, client, received, amount, f"{base}#{occurrence}"[:120], method=method, bank_reference=reference,
         allocations=(AllocationRecord(number, amount),) if number else ()))

@@ -30,7 +30,7 @@ from app.io.import_records import (
     SourceRef,
     check_cancel,
 )
-from app.models import Allocation, Client, Company, Invoice, Payment
+from app.models import Allocation, Client, Company, Contact, Invoice, Payment
 from app.services.import_dto import PreviewRow, RecordType
 
 SOURCES = {ImportKind.CSV: Source.CSV, ImportKind.XLSX: Source.XLSX, ImportKind.FEC: Source.FEC,
@@ -157,6 +157,7 @@ class _Dossier:
     by_siren: dict[str, int]
     by_vat: dict[str, int]
     by_name: dict[str, int]
+    by_email: dict[str, int]  # a contact's e-mail → its client (payers of a transactions export)
     invoices: dict[str, ExistingInvoice]
     payments: dict[str, tuple[int, int, int]]  # external key → (id, client id, amount)
     paid_by_payment: dict[int, int]  # payment id → allocated cents
@@ -174,7 +175,7 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
     found = _Dossier(
         company_siren=company.siren if company else "", company_vat=(company.vat_number if company else "").upper(),
         default_terms=company.payment_terms_days if company else 30,
-        clients=clients, by_code={}, by_siren={}, by_vat={}, by_name={}, invoices={}, payments={},
+        clients=clients, by_code={}, by_siren={}, by_vat={}, by_name={}, by_email={}, invoices={}, payments={},
         paid_by_payment={}, allocated={}, credit_used={}, credit_allocated={})
     for client in sorted(clients.values(), key=lambda c: c.id):
         found.by_code.setdefault(client.account_code, client.id)
@@ -183,6 +184,9 @@ def _read_dossier(session: Session, source: Source) -> _Dossier:
         if client.vat_number:
             found.by_vat.setdefault(client.vat_number.upper(), client.id)
         found.by_name.setdefault(normalised_name(client.name), client.id)
+    for client_id, email in session.execute(select(Contact.client_id, Contact.email).where(Contact.email != "")
+                                            .order_by(Contact.id)):
+        found.by_email.setdefault(email.strip().casefold(), client_id)
     columns = (Invoice.number, Invoice.id, Invoice.client_id, Invoice.source, Invoice.external_key, Invoice.kind,
                Invoice.issue_date, Invoice.due_date, Invoice.amount_incl_cents, Invoice.amount_excl_cents,
                Invoice.settled_cents, Invoice.original_document_id.is_not(None))
@@ -280,6 +284,9 @@ def _plan_clients(plan: Plan, dossier: _Dossier, parsed: ParsedFile) -> None:
     for record in parsed.clients:
         if record.key in plan.clients:
             continue
+        if record.match_only:
+            _plan_payer(plan, dossier, record)
+            continue
         if _is_the_company(dossier, record):
             plan.own_keys.add(record.key)  # its invoices are refused with the reason, one row each
             continue
@@ -301,6 +308,17 @@ def _plan_clients(plan: Plan, dossier: _Dossier, parsed: ParsedFile) -> None:
                                            _describe_changes(step.changes)))
         else:
             plan.unchanged += 1
+
+
+def _plan_payer(plan: Plan, dossier: _Dossier, record: ClientRecord) -> None:
+    """A payer known by e-mail or invoice: a client of the dossier or nobody (its payments are then refused)."""
+    client_id = dossier.by_email.get(record.email.casefold()) if record.email else None
+    if client_id is None and record.invoice_number in dossier.invoices:
+        client_id = dossier.invoices[record.invoice_number].client_id
+    if client_id is not None:
+        client = dossier.clients[client_id]
+        terms = client.payment_terms_days if client.payment_terms_days is not None else dossier.default_terms
+        plan.clients[record.key] = ClientStep(record, client_id, client.account_code, client.name, terms)
 
 
 def _is_the_company(dossier: _Dossier, record: ClientRecord) -> bool:
@@ -550,8 +568,11 @@ class _Settlements:
                 return
             record = found
         if record.client_key not in self.plan.clients:
-            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key, "", record.ref,
-                                                _("No client for this payment."), record.amount_cents))
+            reason = _("No client of the dossier has this e-mail and no invoice has this number: import the clients "
+                       "or the invoices first.") if record.client_key.startswith("payer:") \
+                else _("No client for this payment.")
+            self.plan.refused.append(PreviewRow(RecordType.PAYMENT, record.external_key, "", record.ref, reason,
+                                                record.amount_cents))
             return
         client = self.plan.clients[record.client_key]
         existing = self.dossier.payments.get(record.external_key)

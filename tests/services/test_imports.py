@@ -281,8 +281,26 @@ def test_xlsx_samples(workspace: Workspace) -> None:
     with workspace.dossier.reading() as session:
         assert session.scalar(select(Invoice.amount_incl_cents).where(Invoice.number == "INV-00001")) == 10000
         assert session.scalars(select(Client.name)).all() == ["Test Customer"]
-    with pytest.raises(ImportRefused, match=r"akaunting_transactions\.xlsx"):  # no client column to guess
-        imports.preview_import(workspace, SAMPLES / "xlsx" / "akaunting_transactions.xlsx")
+    # The transactions workbook: income paid against INV-00001 by test@customer.com becomes its payment; the
+    # expenses and the cash deposit (no client) are refused, each with its line and reason.
+    path = SAMPLES / "xlsx" / "akaunting_transactions.xlsx"
+    preview = imports.preview_import(workspace, path)
+    assert [(row.type.value, row.detail) for row in preview.created] == [("payment", "règle INV-00001")]
+    assert {row.ref.line: row.key for row in preview.refused if row.ref} == {2: "contact_email", 3: "type", 5: "type"}
+    imports.apply_import(workspace, preview, backup=False)
+    with workspace.dossier.reading() as session:
+        payment = session.scalars(select(Payment).where(Payment.source == "xlsx")
+                                  .where(Payment.external_key.not_like("paid:%"))).one()
+        assert (payment.amount_cents, payment.method, str(payment.received_on)) == (1000, "cash", "2020-01-01")
+        assert session.scalar(select(Invoice.settled_cents).where(Invoice.number == "INV-00001")) == 1000
+    assert not imports.preview_import(workspace, path).has_changes
+
+
+def test_a_transactions_payer_unknown_to_the_dossier_is_refused_not_created(workspace: Workspace) -> None:
+    preview = imports.preview_import(workspace, SAMPLES / "xlsx" / "akaunting_transactions.xlsx")
+    assert not preview.created and not preview.has_changes
+    reasons = [row.detail for row in preview.refused if row.type.value == "payment"]
+    assert len(reasons) == 1 and "e-mail" in reasons[0]
 
 
 def test_presets_are_saved_and_reused_for_the_same_headers(workspace: Workspace, tmp_path: Path) -> None:

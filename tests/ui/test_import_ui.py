@@ -184,3 +184,26 @@ def test_a_file_dropped_on_the_window_is_imported_and_a_dossier_opened(qtbot: Qt
     assert opened == [tmp_path / "other.encaisse"]
     dialog.close()
     workspace.close()
+
+
+def test_a_transactions_workbook_maps_to_payments_by_e_mail_and_invoice(qtbot: QtBot, workspace: Workspace,
+                                                                       runner: SyncRunner) -> None:
+    """Akaunting's transactions: the dialog proposes payments found by the contact's e-mail and the invoice paid."""
+    for name in ("akaunting_customers.xlsx", "akaunting_invoices.xlsx"):
+        imports.apply_import(workspace, imports.preview_import(workspace, SAMPLES / "xlsx" / name), backup=False)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    start_import(parent, workspace, runner, SAMPLES / "xlsx" / "akaunting_transactions.xlsx", lambda: None)
+    mapping_dialog = parent.findChild(MappingDialog)
+    assert mapping_dialog is not None
+    mapping = mapping_dialog.mapping()
+    assert mapping["target"] == "payments"
+    assert {name: mapping["columns"].get(name) for name in ("email", "invoice_number", "kind", "date", "amount")} == {
+        "email": "contact_email", "invoice_number": "invoice_bill_number", "kind": "type", "date": "paid_at",
+        "amount": "amount"}
+    assert mapping_dialog.ok_button.isEnabled() and not mapping_dialog.problem.text()
+    mapping_dialog.accept()
+    preview = parent.findChild(ImportDialog)
+    assert preview is not None and preview.preview is not None
+    assert [row.key for row in preview.preview.created if row.type.value == "payment"] != []
+    assert len(preview.preview.refused) == 3  # two expenses and a cash deposit, each with its line and reason
