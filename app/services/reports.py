@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, func, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, func, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain import aging, dso, kpis
@@ -32,15 +33,34 @@ def open_items(session: Session, as_of: date) -> list[OpenItem]:
     """Every invoice open on ``as_of`` with its due date and whether it is disputed then.
 
     Tens of thousands of rows on a large dossier: due dates are read as text and parsed here (the dialect's
-    date processing costs more than the query), on the session's connection without ORM processing."""
+    date processing costs more than the query), the rows straight from the database's cursor (SQLAlchemy's
+    own rows would double the time)."""
     disputed = disputed_invoice_ids(session, as_of)
     amounts = open_invoices(as_of).subquery("open_amounts")
     statement = select(amounts.c.id, amounts.c.client_id, type_coerce(amounts.c.due_date, String),
                        amounts.c.open_cents)
     return [
-        OpenItem(client_id, _day(due_date), int(open_cents), invoice_id in disputed)
-        for invoice_id, client_id, due_date, open_cents in session.connection().execute(statement).all()
+        OpenItem(client_id, day(due_date), int(open_cents), invoice_id in disputed)
+        for invoice_id, client_id, due_date, open_cents in driver_rows(session, statement)
     ]
+
+
+def driver_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of ``statement`` as plain tuples from the driver's cursor, on the session's connection (same
+    transaction); dates given as parameters are passed as the ISO text the dialect stores."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    values = [_stored(params[name]) for name in compiled.positiontup or ()]
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return list(cursor.execute(str(compiled), values).fetchall())
+    finally:
+        cursor.close()
+
+
+def _stored(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def aged_balance(ws: Workspace, as_of: date, limits: Sequence[int] | None = None) -> AgingReport:

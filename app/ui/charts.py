@@ -113,8 +113,10 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.figure.clear()
         axes = self.figure.add_subplot()
         self.axes = axes
+        # At the top of the axes, where matplotlib would place it after measuring the ticks of every axes
+        # (nothing stands above them here), at each draw.
         axes.set_title(title, loc="left", fontsize=FONT_SIZE + 1.5, fontweight="bold", color=TEXT_COLOUR,
-                       pad=8)
+                       pad=8, y=1.0)
         return self._style(axes)
 
     def set_margins(self, margins: Margins) -> None:
@@ -141,6 +143,10 @@ class ChartCanvas(FigureCanvasQTAgg):
             axes.spines[side].set_visible(False)
         axes.spines["bottom"].set_color(GRID_COLOUR)
         axes.set_axisbelow(True)
+        # The axes have no axis labels: placed once, matplotlib no longer measures every tick label at each
+        # draw to move them clear of the ticks.
+        axes.xaxis.set_label_coords(0.5, 0.0)
+        axes.yaxis.set_label_coords(0.0, 0.5)
         return axes
 
     def bar_count(self) -> int:
