@@ -72,6 +72,7 @@ class _Context:
     next_steps: dict[int, NextStep] = field(default_factory=dict)
     reached: dict[int, tuple[StepRule, date]] = field(default_factory=dict)  # invoice → highest step done, when
     notice: Notice | None = None  # the latest mise en demeure on open invoices
+    kinds: frozenset[ActionKind] = frozenset()  # the kinds of entry in the history: rules look for the others
 
     def claimed(self, invoices: Iterable[OpenInvoice]) -> tuple[int, int]:
         overdue = sum(inv.open_cents for inv in invoices)
@@ -106,7 +107,7 @@ def _propose(case: ClientCase, as_of: date, settings: EngineSettings, table: Ste
         main = [_with_warnings(p, (warning,)) for p in main]
     others = [*_follow_ups(ctx), *_delivery(ctx)]
     proposals = [*main, *others]
-    if not proposals:
+    if not proposals or ActionKind.SKIPPED not in ctx.kinds:
         return proposals
     skipped = {a.details.get("key") for a in case.history if a.kind is ActionKind.SKIPPED and a.step_id is None}
     return [p for p in proposals if p.kind is SuggestionKind.STEP or p.key not in skipped]
@@ -156,7 +157,8 @@ def _digest(case: ClientCase, as_of: date, settings: EngineSettings, table: Step
         found = next_step(inv, table, last, as_of, basis)
         if found is not None:
             ctx.next_steps[inv.invoice_id] = found
-    ctx.notice = latest_notice(case)
+    ctx.kinds = frozenset(action.kind for action in case.history)
+    ctx.notice = latest_notice(case) if ActionKind.FORMAL_NOTICE in ctx.kinds else None
     return ctx
 
 
@@ -197,7 +199,7 @@ def _step(ctx: _Context) -> Proposal | None:
         reasons.append(Why("backlog", {"step_name": step.name}))
     if since < ctx.as_of:
         reasons.append(Why("caught_up", {"since": since.isoformat()}))
-    reasons += _postponement_over(case, contacts)
+    reasons += _postponement_over(case, contacts) if ActionKind.POSTPONED in ctx.kinds else []
     warnings = [Why("needs_review")] if step.needs_review else []
     return _make(ctx, SuggestionKind.STEP, f"{case.client_id}:step:{step.step_id}", covered, reasons,
                  warnings + _sending_warnings(ctx), step=step, name=step.name, channel=step.channel, tone=step.tone)
@@ -291,7 +293,9 @@ def _prescription_route(ctx: _Context) -> list[Proposal]:
 
 def _follow_ups(ctx: _Context) -> list[Proposal]:
     """Call-backs agreed during an earlier call, from their date until a later entry answers them."""
-    found = []
+    found: list[Proposal] = []
+    if ActionKind.FOLLOW_UP not in ctx.kinds:
+        return found
     open_invoices = [inv for inv in ctx.case.invoices if inv.open_cents > 0]
     for action, on in open_follow_ups(ctx.case, ctx.as_of):
         covered = [inv for inv in open_invoices if inv.invoice_id in action.invoice_ids] or \

@@ -88,17 +88,16 @@ def client_cases(session: Session, as_of: date, grace_days: int,
     invoices = _open_invoices(session, as_of)
     if not invoices:
         return {}
-    open_by_client = {client: sum(inv.open_cents for inv in items) for client, items in invoices.items()}
-    credits = unallocated_credit_by_client(session, as_of, open_by_client)
+    credits = unallocated_credit_by_client(session, as_of)
     open_ids = {inv.invoice_id for items in invoices.values() for inv in items}
     history = history_reader() if history_reader is not None else history_of(session, as_of)
     promises = _promises(session, as_of, open_ids, grace_days)
     plans = _plans(session, as_of, open_ids)
     segment_ladders = {code: ladder for code, ladder in session.execute(select(Segment.code, Segment.ladder_id))}
     cases = {}
-    for client_id, code, name, segment, own_ladder, consumer, do_not_remind, limit in session.connection().execute(
-            select(Client.id, Client.account_code, Client.name, Client.segment_code, Client.ladder_id,
-                   Client.is_consumer, Client.do_not_remind, Client.credit_limit_cents)).all():
+    for client_id, code, name, segment, own_ladder, consumer, do_not_remind, limit in plain_rows(session, select(
+            Client.id, Client.account_code, Client.name, Client.segment_code, Client.ladder_id, Client.is_consumer,
+            Client.do_not_remind, Client.credit_limit_cents)):
         if client_id not in invoices:
             continue
         ladder_id = own_ladder or segment_ladders.get(segment or "") or default
