@@ -103,28 +103,7 @@ def parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
     columns = _columns(lines[0], separator, file)
     state = _State(file)
     total = len(lines)
-    account = columns.account
-    sales = state.sales_entries
-    for number in range(1, total):
-        if number % REPORT_EVERY == 0:
-            check_cancel(cancelled)
-            if progress is not None:
-                progress(number, total)
-        cells = lines[number].split(separator)
-        # Most lines (bank, VAT, purchases) are skipped here, before any other work: 500,000 lines go by.
-        head = cells[account][:3] if len(cells) > account else ""
-        if head in _RECEIVABLE_HEADS:
-            _read_line(state, columns, cells, number + 1)
-        elif head[:1] == "7":
-            if len(cells) >= columns.width and not columns.signed:  # sales: HT = credit − debit, per entry
-                debit, credit = cells[columns.debit], cells[columns.credit]
-                cents = _plain_cents(credit) if debit in _ZEROES else None
-                if cents is not None:
-                    sales[(cells[columns.journal].strip(), cells[columns.entry].strip())] += cents
-                    continue
-            _read_line(state, columns, cells, number + 1)
-        elif head[:1] == " ":
-            _read_line(state, columns, cells, number + 1)
+    _scan(state, columns, lines, separator, progress, cancelled)
     match = _FILE_NAME.search(file)
     notes = [_("FEC lines read: {count}; customer lines: {customers}.").format(count=total - 1,
                                                                                customers=len(state.lines))]
@@ -133,6 +112,39 @@ def parse_fec(data: bytes, file: str, *, progress: Progress | None = None,
                       problems=tuple(state.problems), notes=tuple(notes),
                       company_siren=match.group(1) if match else "",
                       period=_period(state.lines, match.group(2) if match else ""))
+
+
+def _scan(state: _State, columns: _Columns, lines: list[str], separator: str, progress: Progress | None,
+          cancelled: Cancelled | None) -> None:
+    """Every line after the header; most (bank, VAT, purchases) are skipped before any other work."""
+    total = len(lines)
+    account = columns.account
+    for number in range(1, total):
+        if number % REPORT_EVERY == 0:
+            check_cancel(cancelled)
+            if progress is not None:
+                progress(number, total)
+        cells = lines[number].split(separator)
+        head = cells[account][:3] if len(cells) > account else ""
+        if head in _RECEIVABLE_HEADS:
+            if not _read_plain(state, columns, cells, number + 1):
+                _read_line(state, columns, cells, number + 1)
+        elif head[:1] == "7":
+            if not _read_plain_sale(state, columns, cells):
+                _read_line(state, columns, cells, number + 1)
+        elif head[:1] == " ":
+            _read_line(state, columns, cells, number + 1)
+
+
+def _read_plain_sale(state: _State, columns: _Columns, cells: list[str]) -> bool:
+    """A sales line as most files write it (a plain credit): HT = credit − debit, per entry; False otherwise."""
+    if len(cells) < columns.width or columns.signed or cells[columns.debit] not in _ZEROES:
+        return False
+    cents = _plain_cents(cells[columns.credit])
+    if cents is None:
+        return False
+    state.sales_entries[(cells[columns.journal].strip(), cells[columns.entry].strip())] += cents
+    return True
 
 
 def _period(lines: list[_Line], closing: str) -> tuple[date, date] | None:
@@ -164,6 +176,35 @@ def _columns(header: str, separator: str, file: str) -> _Columns:
         raise ImportRefused(_("{file}:1: not a FEC header; missing column(s) {names}.").format(
             file=file, names=", ".join(missing)))
     return _Columns(index, signed)
+
+
+def _read_plain(state: _State, columns: _Columns, cells: list[str], line: int) -> bool:
+    """A customer line as most files write it (Debit/Credit, ``1234,56``, AAAAMMJJ dates already seen, unpadded
+    codes), read without the checks; False sends the line to ``_read_line``, which says what is wrong with it."""
+    if columns.signed or len(cells) < columns.width:
+        return False
+    debit, credit = cells[columns.debit], cells[columns.credit]
+    if credit in _ZEROES:
+        cents = _plain_cents(debit)
+    elif debit in _ZEROES:
+        cents = _plain_cents(credit)
+        cents = -cents if cents is not None else None
+    else:
+        return False
+    dates = state.dates
+    on = dates.get(cells[columns.on])
+    piece_text = cells[columns.piece_date]
+    piece_date = dates.get(piece_text) if piece_text else on
+    aux = cells[columns.aux]
+    if cents is None or on is None or piece_date is None or not aux or aux[0] == " " or aux[-1] == " ":
+        return False
+    ref = SourceRef(state.file, line)
+    if aux not in state.clients:
+        state.clients[aux] = ClientRecord(ref, aux, cells[columns.aux_name].strip() or aux, account_code=aux)
+    state.lines.append(_Line(ref, cells[columns.journal].strip(), cells[columns.entry].strip(), aux,
+                             cells[columns.piece].strip(), on, piece_date, cents, cells[columns.letter].strip(),
+                             cells[columns.label].strip()))
+    return True
 
 
 def _read_line(state: _State, columns: _Columns, cells: list[str], line: int) -> None:

@@ -200,3 +200,15 @@ def test_every_csv_sample_reads_without_problems_but_its_known_ones(name: str) -
 def test_the_seller_of_an_einvoice_is_read(folder: str, name: str, seller: SellerRecord) -> None:
     path = SAMPLES / folder / name
     assert parse_einvoice(path.read_bytes(), name).seller == seller
+
+
+def test_the_fast_fec_path_reads_every_sample_as_the_checked_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain customer lines skip the checks; a file read with the checks on every line gives the same records."""
+    import app.io.import_fec as fec
+
+    for path in sorted((SAMPLES / "fec").iterdir()):
+        fast = parse_fec(path.read_bytes(), path.name)
+        with monkeypatch.context() as patch:
+            patch.setattr(fec, "_read_plain", lambda *_args: False)
+            patch.setattr(fec, "_read_plain_sale", lambda *_args: False)
+            assert parse_fec(path.read_bytes(), path.name) == fast, path.name
