@@ -195,7 +195,7 @@ def not_yet_due_on(session: Session, days: Sequence[date],
         statement = select(type_coerce(column, String), func.sum(SettlementFlow.cents)).where(
             *early, bound).group_by(column)
         sign = -1 if column is SettlementFlow.on_date else 1
-        for when, cents in session.execute(statement):
+        for when, cents in reports.driver_rows(session, statement):
             # made by d: every day from its date on; due before d: every day after its due date.
             for day in days[later(days, reports.day(when)):]:
                 totals[day] += sign * int(cents)

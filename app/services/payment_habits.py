@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.periods import add_months, month_end, month_start
 from app.domain.records import SettlementKind
 from app.models import Allocation, PaymentHabit
+from app.services.reports import driver_rows
 
 
 @dataclass(slots=True)
@@ -36,14 +37,14 @@ def habits(session: Session, start: date, end: date, kinds: Sequence[SettlementK
     sums: dict[int, Habit] = {}
     first, last = _whole_months(start, end)
     if first <= last:
-        for client_id, cents, weighted, late in session.execute(_monthly(first, last, kinds, client_ids)):
+        for client_id, cents, weighted, late in driver_rows(session, _monthly(first, last, kinds, client_ids)):
             sums.setdefault(client_id, Habit()).add(int(cents), int(weighted), int(late))
         edges = [(start, first - timedelta(days=1)), (last + timedelta(days=1), end)]
     else:
         edges = [(start, end)]
     for since, until in edges:
         if since <= until:
-            for client_id, cents, weighted, late in session.execute(_daily(since, until, kinds, client_ids)):
+            for client_id, cents, weighted, late in driver_rows(session, _daily(since, until, kinds, client_ids)):
                 sums.setdefault(client_id, Habit()).add(int(cents), int(weighted), int(late))
     return sums
 

@@ -49,7 +49,7 @@ def driver_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[t
     """The rows of ``statement`` as plain tuples from the driver's cursor, on the session's connection (same
     transaction); dates given as parameters are passed as the ISO text the dialect stores."""
     connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     values = [_stored(params[name]) for name in compiled.positiontup or ()]
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -141,9 +141,9 @@ def flows(session: Session, as_of: date) -> Flows:
 
     Read from the running sums the triggers keep (revision 0009): invoices per (due, issue) pair, a couple of
     thousand, the days of issue derived from them; credit notes and allocations per day."""
-    pairs = [(day(due), day(issued), int(cents)) for due, issued, cents in session.execute(
+    pairs = [(day(due), day(issued), int(cents)) for due, issued, cents in driver_rows(session, (
         select(_text(InvoiceFlow.due_date), _text(InvoiceFlow.issue_date), InvoiceFlow.cents)
-        .where(InvoiceFlow.kind == InvoiceKind.INVOICE.value, InvoiceFlow.issue_date <= as_of))]
+        .where(InvoiceFlow.kind == InvoiceKind.INVOICE.value, InvoiceFlow.issue_date <= as_of)))]
     invoiced: dict[date, int] = {}
     for _due, issued, cents in pairs:
         invoiced[issued] = invoiced.get(issued, 0) + cents
@@ -152,8 +152,8 @@ def flows(session: Session, as_of: date) -> Flows:
         InvoiceFlow.issue_date)
     settled = select(_text(SettlementFlow.on_date), func.sum(SettlementFlow.cents)).where(
         SettlementFlow.on_date <= as_of).group_by(SettlementFlow.on_date)
-    return Flows(as_of, invoiced, {day(on): int(cents) for on, cents in session.execute(credited)},
-                 {day(on): int(cents) for on, cents in session.execute(settled)}, pairs)
+    return Flows(as_of, invoiced, {day(on): int(cents) for on, cents in driver_rows(session, credited)},
+                 {day(on): int(cents) for on, cents in driver_rows(session, settled)}, pairs)
 
 
 def _text(column: InstrumentedAttribute[date]) -> ColumnElement[str]:
@@ -338,11 +338,11 @@ def _payments(session: Session, as_of: date, grace_days: int) -> list[PaymentFac
                    func.max(Promise.promised_on).label("promised_on"))
             .group_by(Promise.client_id).subquery("promised"))
     last_day = func.date(span.c.promised_on, f"+{int(grace_days)} days")
-    rows = session.execute(
+    rows = driver_rows(session, (
         select(Payment.client_id, type_coerce(Payment.received_on, String), Payment.amount_cents)
         .join(span, span.c.client_id == Payment.client_id)
         .where(Payment.received_on <= as_of, Payment.received_on >= span.c.made_on,
-               type_coerce(Payment.received_on, String) <= last_day))
+               type_coerce(Payment.received_on, String) <= last_day)))
     return [PaymentFacts(client_id, day(received_on), cents) for client_id, received_on, cents in rows]
 
 
