@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 from typing import Literal, NamedTuple
@@ -141,12 +141,15 @@ class EngineSettings:
     small_claim_ceiling_cents: int = SMALL_CLAIM_CEILING_CENTS
 
 
-@dataclass(frozen=True, slots=True)
-class Why:
-    """A reason or warning: ``code`` is a value of app.services.todo_dto.ReasonCode."""
+_NO_PARAMS: Mapping[str, str | int] = MappingProxyType({})
+
+
+class Why(NamedTuple):
+    """A reason or warning: ``code`` is a value of app.services.todo_dto.ReasonCode (a named tuple: a list of
+    thousands of suggestions gives each several)."""
 
     code: str
-    params: Mapping[str, str | int] = field(default_factory=dict)
+    params: Mapping[str, str | int] = _NO_PARAMS
 
 
 class ProposedInvoice(NamedTuple):

@@ -42,7 +42,7 @@ from app.models import (
     plan_invoices,
     promise_invoices,
 )
-from app.services.plain_rows import plain_rows
+from app.services.plain_rows import packed_rows, plain_rows
 from app.services.queries import disputed_invoice_ids, open_invoices, unallocated_credit_by_client
 
 _ACTION_KINDS = {kind.value: kind for kind in ActionKind}
@@ -117,7 +117,7 @@ def _open_invoices(session: Session, as_of: date) -> dict[int, list[OpenInvoice]
     ever = set(session.scalars(select(dispute_invoices.c.invoice_id).join(
         Dispute, Dispute.id == dispute_invoices.c.dispute_id).where(Dispute.opened_on <= as_of)))
     found: dict[int, list[OpenInvoice]] = defaultdict(list)
-    rows = plain_rows(session, statement)
+    rows = packed_rows(session, statement)
     day = _parser(rows[0][4]) if rows else _day
     for invoice_id, client_id, cents, number, issued, due, no_reminder in rows:
         found[client_id].append(OpenInvoice(invoice_id, number, day(issued), day(due), int(cents), bool(no_reminder),
@@ -149,15 +149,15 @@ def history_of(session: Session, as_of: date) -> dict[int, list[PastAction]]:
                                        Action.occurred_on <= as_of),
         select(*columns, null()).where(Action.kind.in_(_TASKS), Action.occurred_on <= as_of),
         select(*columns, null()).where(_ANSWERS, Action.occurred_on <= as_of))
-    rows: dict[int, tuple[Any, ...]] = {}
+    rows: dict[int, list[Any]] = {}
     links: dict[int, set[int]] = {}
-    for row in plain_rows(session, covering):
+    for row in packed_rows(session, covering):
         action_id = row[0]
         if action_id in rows:
             links[action_id].add(row[7])
         else:
             rows[action_id], links[action_id] = row, {row[7]}
-    for row in plain_rows(session, recent_or_task):
+    for row in packed_rows(session, select(recent_or_task.subquery("recent_or_task"))):
         rows.setdefault(row[0], row)
     found: dict[int, list[PastAction]] = defaultdict(list)
     day = _parser(next(iter(rows.values()))[3]) if rows else _day
