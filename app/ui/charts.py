@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
 
+from babel.core import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import Event, MouseEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -51,8 +53,24 @@ def compact_cents(cents: float) -> str:
     euros = cents / 100
     for divisor, unit in ((1_000_000, "M€"), (1_000, "k€")):
         if abs(euros) >= divisor:
-            return format_decimal(euros / divisor, format="#,##0.#", locale=locale()) + f"\u00a0{unit}"
-    return format_decimal(euros, format="#,##0", locale=locale()) + "\u00a0€"
+            return _number(euros / divisor, "#,##0.#") + f"\u00a0{unit}"
+    return _number(euros, "#,##0") + "\u00a0€"
+
+
+def _number(value: float, pattern: str) -> str:
+    """Babel's ``format_decimal`` with the locale and pattern parsed once (a refresh formats a hundred
+    amounts and tick labels)."""
+    return str(_pattern(pattern).apply(value, _locale(locale())))
+
+
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def _visible_bars(axes_list: Sequence[Axes]) -> int:
@@ -66,8 +84,10 @@ def month_label(day: date) -> str:
     return babel_format_date(day, format="MMM yy", locale=locale())
 
 
+@lru_cache(maxsize=1024)
 def text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
-    """Width in pixels (at DPI) of ``text`` in the charts' font, measured without drawing anything."""
+    """Width in pixels (at DPI) of ``text`` in the charts' font, measured without drawing anything (and once:
+    the same client names come back at each refresh)."""
     properties = FontProperties(size=size, weight="bold" if bold else "normal")
     width, _height, _descent = TEXT_PATH.get_text_width_height_descent(text, properties, ismath=False)
     return float(width) * DPI / 72
