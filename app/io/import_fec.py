@@ -151,8 +151,8 @@ def _period(lines: list[_Line], closing: str) -> tuple[date, date] | None:
     """From the first customer line to the closing date of the file name (the fiscal year's end), else the last."""
     if not lines:
         return None
-    first = min(min(line.on, line.piece_date) for line in lines)
-    last = max(max(line.on, line.piece_date) for line in lines)
+    entered, pieces = [line.on for line in lines], [line.piece_date for line in lines]
+    first, last = min(min(entered), min(pieces)), max(max(entered), max(pieces))
     with contextlib.suppress(ValueError):  # without a closing date in the name: the file's own last date
         last = max(last, date(int(closing[:4]), int(closing[4:6]), int(closing[6:])))
     return first, last

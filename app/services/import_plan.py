@@ -475,6 +475,7 @@ class _Settlements:
 
     def __init__(self, plan: Plan, dossier: _Dossier) -> None:
         self.plan, self.dossier = plan, dossier
+        self.settles = _("settles {numbers}")  # looked up once: 100,000 payments may say it
         # What is open on each invoice number (the dossier's, and those about to be created), and their client.
         self.open: dict[str, int] = {}
         self.owner: dict[str, int | str] = {}
@@ -590,7 +591,7 @@ class _Settlements:
         shown = (client.name, record.ref)
         if payment_id is None:
             self.plan.payments.append(PaymentStep(record, None))
-            settles = _("settles {numbers}").format(numbers=", ".join(added)) if added else ""
+            settles = self.settles.format(numbers=", ".join(added)) if added else ""
             self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, settles,
                                                 record.amount_cents, record.received_on))
         elif added or undone:
