@@ -100,8 +100,12 @@ def overdue_vs_limit(invoices: Iterable[InvoiceFacts], as_of: date, credit_limit
 
 def grade_for(points: int, factors: Iterable[RiskFactor]) -> str:
     """The grade of a points total, raised to at least D when one factor costs :data:`MAX_POINTS`."""
+    return _letter(points, max((f.points for f in factors), default=0))
+
+
+def _letter(points: int, worst: int) -> str:
     grade = next((g for bound, g in GRADE_BOUNDS if points <= bound), "E")
-    if any(f.points >= MAX_POINTS for f in factors) and GRADES.index(grade) < GRADES.index("D"):
+    if worst >= MAX_POINTS and GRADES.index(grade) < GRADES.index("D"):
         grade = "D"
     return grade
 
@@ -121,12 +125,24 @@ def assess(invoices: Iterable[InvoiceFacts], as_of: date, *, credit_limit_cents:
 def grade_of(days: float | None, share: float | None, limit: float | None, open_disputes: int,
              broken_promises: int) -> RiskGrade:
     """The grade from the five factors' values (for callers that sum them in the database)."""
-    factors = (
-        RiskFactor("average_days_late", days, _score(days, DAYS_LATE_STEPS, 4)),
-        RiskFactor("share_paid_late", share, _score(share, SHARE_LATE_STEPS, 4, strict=True)),
-        RiskFactor("overdue_vs_limit", limit, _score(limit, LIMIT_STEPS, 4)),
-        RiskFactor("open_disputes", float(open_disputes), _score(open_disputes, DISPUTE_STEPS, 3)),
-        RiskFactor("broken_promises", float(broken_promises), _score(broken_promises, PROMISE_STEPS, 4)),
-    )
-    points = sum(f.points for f in factors)
-    return RiskGrade(grade_for(points, factors), points, factors)
+    values = (days, share, limit, float(open_disputes), float(broken_promises))
+    points = _points(days, share, limit, open_disputes, broken_promises)
+    factors = tuple(RiskFactor(key, value, scored) for key, value, scored in zip(_KEYS, values, points, strict=True))
+    return RiskGrade(_letter(sum(points), max(points)), sum(points), factors)
+
+
+def grade_letter(days: float | None, share: float | None, limit: float | None, open_disputes: int,
+                 broken_promises: int) -> str:
+    """``grade_of(...).grade`` without building the factors, for thousands of clients graded at once."""
+    points = _points(days, share, limit, open_disputes, broken_promises)
+    return _letter(sum(points), max(points))
+
+
+_KEYS = ("average_days_late", "share_paid_late", "overdue_vs_limit", "open_disputes", "broken_promises")
+
+
+def _points(days: float | None, share: float | None, limit: float | None, open_disputes: int,
+            broken_promises: int) -> tuple[int, int, int, int, int]:
+    return (_score(days, DAYS_LATE_STEPS, 4), _score(share, SHARE_LATE_STEPS, 4, strict=True),
+            _score(limit, LIMIT_STEPS, 4), _score(open_disputes, DISPUTE_STEPS, 3),
+            _score(broken_promises, PROMISE_STEPS, 4))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, Table, case, literal, literal_column, null, select, type_coerce, union_all
+from sqlalchemy import String, Table, case, func, literal_column, null, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.domain.kinds import ActionKind, Channel
@@ -133,8 +133,10 @@ def history_of(session: Session, as_of: date) -> dict[int, list[PastAction]]:
     Three selective queries rather than the whole history (100,000 entries on a large dossier)."""
     columns = (Action.id, Action.client_id, type_coerce(Action.kind, String), type_coerce(Action.occurred_on, String),
                type_coerce(Action.channel, String), Action.ladder_step_id,
-               case((Action.kind.in_(_DETAILED) | Action.details.contains("follow_up_id"), Action.details),
-                    else_=literal("{}")).label("details"))
+               # The details the engine reads, as JSON that the packed read decodes with the rest (a hand-edited
+               # entry that is not JSON gives none rather than failing the whole list).
+               case(((Action.kind.in_(_DETAILED) | Action.details.contains("follow_up_id"))
+                     & func.json_valid(Action.details), func.json(Action.details)), else_=null()).label("details"))
     interval_days = max(session.scalars(select(Ladder.min_interval_days)), default=0)
     open_ids = select(open_invoices(as_of).subquery("open_now").c.id)
     covering = (select(*columns, action_invoices.c.invoice_id)
@@ -181,14 +183,16 @@ def _parser(sample: object) -> Callable[[Any], date]:
     return date.fromisoformat if isinstance(sample, str) else _day
 
 
-def _details(text: str) -> Mapping[str, object]:
-    if not text or text == "{}":
-        return NO_DETAILS  # most entries: the query sends "{}" for kinds whose details the engine does not read
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}  # a hand-edited entry: the engine reads nothing from it rather than failing the whole list
-    return value if isinstance(value, dict) else {}
+def _details(value: object) -> Mapping[str, object]:
+    """An entry's details: decoded with the packed read, or still JSON text (SQLite keeps a value's JSON nature
+    only through subqueries it flattens)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return NO_DETAILS
+    # Most entries: none (kinds whose details the engine does not read); a JSON value other than an object too.
+    return value if isinstance(value, dict) and value else NO_DETAILS
 
 
 def _grouped_links(session: Session, table: Table, owner: str) -> dict[int, frozenset[int]]:

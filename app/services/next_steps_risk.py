@@ -14,7 +14,7 @@ from app.domain.kinds import InvoiceKind
 from app.domain.ladder_engine_facts import ClientCase
 from app.domain.periods import Period, trailing_days
 from app.domain.records import SettlementKind
-from app.domain.risk import WINDOW_DAYS, grade_of
+from app.domain.risk import WINDOW_DAYS, grade_letter
 from app.models import Allocation, Dispute, Invoice
 
 
@@ -59,8 +59,8 @@ def risk_grades(sums: RiskSums, as_of: date, client_ids: Iterable[int],
     for client_id in set(client_ids):
         case_ = cases[client_id]
         broken = sum(1 for p in case_.promises if p.state == "broken" and p.promised_on in sums.window)
-        grades[client_id] = grade_of(sums.delays.get(client_id), sums.shares.get(client_id),
-                                     _versus_limit(case_, as_of), sums.disputes.get(client_id, 0), broken).grade
+        grades[client_id] = grade_letter(sums.delays.get(client_id), sums.shares.get(client_id),
+                                         _versus_limit(case_, as_of), sums.disputes.get(client_id, 0), broken)
     return grades
 
 
