@@ -19,6 +19,12 @@ from app.io.import_records import ImportRefused
 # Below this many new rows the triggers' per-row upkeep costs less than the set-based recomputation.
 BULK_MIN_ROWS = 5_000
 BULK_TABLES = ("invoices", "payments", "allocations")
+# The allocation triggers whose work ``_RECOMPUTE`` and ``_GUARDS`` redo (migrations 0002, 0005, 0006, 0007).
+# Any other trigger stays in place and fires as usual: e.g. 0009's running sums, which count an allocation when
+# its copies of the invoice's client and due date are written, as the set-based copy below does.
+RECOMPUTED_TRIGGERS = ("allocations_within_invoice_insert", "allocations_within_payment_insert",
+                       "allocations_within_credit_note_insert", "settled_totals_insert", "allocation_copies_insert",
+                       "allocation_copies_update", "allocated_totals_insert")
 
 # What the triggers of migrations 0005, 0006 and 0007 keep, recomputed for the rows the import touched
 # (``{last}`` is the largest allocation id before the import).
@@ -67,7 +73,7 @@ def table_sizes(session: Session) -> dict[str, int]:
 
 @contextmanager
 def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
-    """Inside the caller's transaction: drop the allocation triggers, and the secondary indexes of every table
+    """Inside the caller's transaction: drop the recomputed triggers, and the secondary indexes of every table
     getting at least as many new rows as it holds; on success, recompute the kept totals for the rows added,
     check the guards, and recreate everything from its stored SQL. On an exception the transaction's rollback
     restores the schema (nothing is recreated here)."""
@@ -93,12 +99,13 @@ def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
 
 
 def _set_aside(session: Session, heavy: list[str]) -> list[SetAside]:
-    """The allocation triggers and the heavy tables' secondary indexes, in the order they were created."""
+    """The recomputed triggers and the heavy tables' secondary indexes, in the order they were created."""
     tables = ", ".join(f"'{table}'" for table in heavy) or "''"
+    triggers = ", ".join(f"'{name}'" for name in RECOMPUTED_TRIGGERS)
     rows = session.connection().exec_driver_sql(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
-        f"(type = 'trigger' AND tbl_name = 'allocations') OR (type = 'index' AND tbl_name IN ({tables}))) "
-        "ORDER BY rowid").all()
+        f"(type = 'trigger' AND tbl_name = 'allocations' AND name IN ({triggers})) "
+        f"OR (type = 'index' AND tbl_name IN ({tables}))) ORDER BY rowid").all()
     return [SetAside(kind, name, sql) for kind, name, sql in rows]
 
 
