@@ -537,7 +537,8 @@ class _Settlements:
             existing = self.dossier.invoices[number]
             self.plan.unlettered.append(Unlettered([allocation_id for allocation_id, _c in items], existing.client_id,
                                                    invoice_id, number, key, cents))
-            self.plan.updated.append(PreviewRow(RecordType.INVOICE, number, "", None, _(
+            owner = self.dossier.clients.get(existing.client_id)
+            self.plan.updated.append(PreviewRow(RecordType.INVOICE, number, owner.name if owner else "", None, _(
                 "lettrage with {source} removed in the new file: {amount} open again").format(
                 source=key, amount=format_cents(cents)), existing.amount_incl_cents, existing.issue_date))
             undone.append(number)
