@@ -34,7 +34,7 @@ _INVOICE_SQL = ("INSERT INTO invoices (number, kind, client_id, issue_date, due_
 _PAYMENT_SQL = ("INSERT INTO payments (client_id, received_on, amount_cents, currency, method, bank_reference, "
                 "source, external_key, notes) VALUES (?, ?, ?, 'EUR', ?, ?, ?, ?, '')")
 _ALLOCATION_SQL = ("INSERT INTO allocations (invoice_id, kind, payment_id, credit_note_id, amount_cents, on_date, "
-                   "reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                   "reason, client_id, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 @contextmanager
@@ -252,19 +252,25 @@ class PlanWriter:
             self.touched[self.client_ids[step.record.client_key]]["payments"].append(step.record.external_key)
 
     def allocations(self) -> None:
-        missing = [a.invoice_number for a in self.plan.allocations if a.invoice_number not in self.invoice_ids]
-        missing += [a.credit_note_number for a in self.plan.allocations
-                    if a.credit_note_number and a.credit_note_number not in self.invoice_ids]
-        if missing:
-            self.invoice_ids.update(self._select_in(select(Invoice.number, Invoice.id), Invoice.number,
-                                                    sorted(set(missing))))
+        """The settlements, with their invoice's client and due date (the copies migration 0006 keeps) filled in
+        already: a trigger that counts a settlement by its due date then counts it once, at the insert."""
+        numbers = {a.invoice_number for a in self.plan.allocations}
+        numbers |= {a.credit_note_number for a in self.plan.allocations if a.credit_note_number}
+        copies = {step.record.number: (self.client_ids[step.record.client_key], self.iso(step.due_date))
+                  for step in self.plan.invoices}
+        missing = sorted(number for number in numbers if number not in self.invoice_ids or number not in copies)
+        for number, invoice_id, client_id, due in self._select_in(
+                select(Invoice.number, Invoice.id, Invoice.client_id, Invoice.due_date), Invoice.number, missing):
+            self.invoice_ids[number] = invoice_id
+            copies.setdefault(number, (client_id, self.iso(due)))
         rows = []
         paid, credited = SettlementKind.PAYMENT.value, SettlementKind.CREDIT_NOTE.value
         for step in self.plan.allocations:
+            client_id, due = copies[step.invoice_number]
             rows.append((self.invoice_ids[step.invoice_number], paid if step.payment_key else credited,
                          self.payment_ids[step.payment_key] if step.payment_key else None,
                          self.invoice_ids[step.credit_note_number] if step.credit_note_number else None,
-                         step.amount_cents, self.iso(step.on_date), step.reason))
+                         step.amount_cents, self.iso(step.on_date), step.reason, client_id, due))
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_ALLOCATION_SQL, chunk)
             self.tick(len(chunk))
