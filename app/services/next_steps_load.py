@@ -204,12 +204,13 @@ def _grouped_links(session: Session, table: Table, owner: str) -> dict[int, froz
 
 def _payments(session: Session, client_ids: Iterable[int], as_of: date) -> dict[int, list[PaymentFacts]]:
     found: dict[int, list[PaymentFacts]] = defaultdict(list)
-    ids = sorted(set(client_ids))
-    for start in range(0, len(ids), 900):
-        for client_id, on, cents in session.execute(
-                select(Payment.client_id, Payment.received_on, Payment.amount_cents).where(
-                    Payment.client_id.in_(ids[start:start + 900]), Payment.received_on <= as_of)):
-            found[client_id].append(PaymentFacts(client_id, on, cents))
+    ids = func.json_each(json.dumps(sorted(set(client_ids)))).table_valued("value")  # one parameter, any number
+    rows = plain_rows(session, select(Payment.client_id, type_coerce(Payment.received_on, String),
+                                      Payment.amount_cents)
+                      .where(Payment.client_id.in_(select(ids.c.value)), Payment.received_on <= as_of))
+    day = _parser(rows[0][1]) if rows else _day
+    for client_id, on, cents in rows:
+        found[client_id].append(PaymentFacts(client_id, day(on), cents))
     return found
 
 
