@@ -106,15 +106,17 @@ def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | Non
         with ws.dossier.reading() as session:
             limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
             window = int(read_setting(session, DSO_WINDOW_MONTHS))
-            items = reports.open_items(session, as_of)
-            balance = aging.aged_balance(items, as_of, limits)
+            items = reports.open_rows(session, as_of)
+            balance = aging.aged_balance_of(items, as_of, limits)
             top = sorted(balance.rows, key=lambda row: -row.total_cents)[:TOP_CLIENTS]
             names = _names(session, [row.client_id for row in top if row.client_id is not None])
             flows, not_due = daily.result()
             figures = reports.month_figures(session, as_of, count, 0, flows)
-            kpi_report = reports.key_figures_in(session, as_of, items, period_months,
+            # All open cents and those not yet due (bucket 0: due on or after as_of) are the aged balance's.
+            open_cents = (balance.totals.total_cents, balance.totals.buckets[0])
+            kpi_report = reports.key_figures_in(session, as_of, open_cents, period_months,
                                                 figures[-reports.COUNTBACK_MONTHS:], flows)
-        weeks = weekly_sums(((item.client_id, item.due_date, item.open_cents) for item in items), delays.result(),
+        weeks = weekly_sums(((client_id, due, cents) for client_id, due, cents, _disputed in items), delays.result(),
                             as_of, WEEKS)
         trend_points = _dso_trend(figures, months, window, not_due)
     cash = sum(week.cents for week in weeks[:4])

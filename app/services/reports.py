@@ -30,7 +30,12 @@ from app.services.workspace import Workspace
 
 
 def open_items(session: Session, as_of: date) -> list[OpenItem]:
-    """Every invoice open on ``as_of`` with its due date and whether it is disputed then.
+    """Every invoice open on ``as_of`` with its due date and whether it is disputed then."""
+    return [OpenItem(*row) for row in open_rows(session, as_of)]
+
+
+def open_rows(session: Session, as_of: date) -> list[tuple[int, date, int, bool]]:
+    """:func:`open_items` as (client_id, due date, open cents, disputed) tuples.
 
     Tens of thousands of rows on a large dossier: due dates are read as text and parsed here (the dialect's
     date processing costs more than the query), the rows straight from the database's cursor (SQLAlchemy's
@@ -39,10 +44,8 @@ def open_items(session: Session, as_of: date) -> list[OpenItem]:
     amounts = open_invoices(as_of).subquery("open_amounts")
     statement = select(amounts.c.id, amounts.c.client_id, type_coerce(amounts.c.due_date, String),
                        amounts.c.open_cents)
-    return [
-        OpenItem(client_id, day(due_date), int(open_cents), invoice_id in disputed)
-        for invoice_id, client_id, due_date, open_cents in driver_rows(session, statement)
-    ]
+    return [(client_id, day(due_date), int(open_cents), invoice_id in disputed)
+            for invoice_id, client_id, due_date, open_cents in driver_rows(session, statement)]
 
 
 def driver_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -67,8 +70,7 @@ def aged_balance(ws: Workspace, as_of: date, limits: Sequence[int] | None = None
     """The balance âgée per client on ``as_of``, with disputed amounts and unallocated credits apart."""
     with collector_paused(), ws.dossier.reading() as session:
         bucket_limits = aging.BucketLimits(tuple(limits or read_setting(session, AGING_LIMITS)))
-        items = open_items(session, as_of)
-        balance = aging.aged_balance(items, as_of, bucket_limits)
+        balance = aging.aged_balance_of(open_rows(session, as_of), as_of, bucket_limits)
         open_by_client = {row.client_id: row.total_cents for row in balance.rows if row.client_id is not None}
         credits = unallocated_credit_by_client(session, as_of, open_by_client)
         wanted = {row.client_id for row in balance.rows} | set(credits)
@@ -224,16 +226,22 @@ def key_figures(ws: Workspace, as_of: date, period_months: int | None = None) ->
     so the cost does not grow with the number of invoices loaded into Python.
     """
     with ws.dossier.reading() as session:
-        return key_figures_in(session, as_of, open_items(session, as_of), period_months)
+        return key_figures_in(session, as_of, open_cents(open_rows(session, as_of), as_of), period_months)
+
+
+def open_cents(rows: list[tuple[int, date, int, bool]], as_of: date) -> tuple[int, int]:
+    """Open cents of :func:`open_rows`: in all, and not yet due on ``as_of`` (due on or after it)."""
+    return sum(row[2] for row in rows), sum(row[2] for row in rows if row[1] >= as_of)
 
 
 COUNTBACK_MONTHS = 36  # how far back the countback DSO may walk before receivables are used up
 
 
-def key_figures_in(session: Session, as_of: date, items: list[OpenItem], period_months: int | None = None,
+def key_figures_in(session: Session, as_of: date, open_cents: tuple[int, int], period_months: int | None = None,
                    figures: list[MonthFigures] | None = None, daily: Flows | None = None) -> KpiReport:
-    """:func:`key_figures` within a caller's session, from the open items it has already read (and the
-    COUNTBACK_MONTHS month figures and the :func:`flows` to ``as_of``, when the caller has them too)."""
+    """:func:`key_figures` within a caller's session, from the open cents on ``as_of`` it has already summed
+    (all, and not yet due: see :func:`open_cents`), and the COUNTBACK_MONTHS month figures and the
+    :func:`flows` to ``as_of`` when it has them too."""
     period = kpi_period(session, as_of, period_months)
     start = period.start - timedelta(days=1)
     disputed, written_off = _disputed_issued(session, period), _written_off(session, period)
@@ -250,12 +258,11 @@ def key_figures_in(session: Session, as_of: date, items: list[OpenItem], period_
     promises, payments = _promises(session), _payments(session, as_of, grace)
     if figures is None:
         figures = month_figures(session, as_of, COUNTBACK_MONTHS, 0)
-    total = sum(item.open_cents for item in items)
-    current = sum(item.open_cents for item in items if item.due_date >= as_of)
+    total, current = open_cents
     values = {
         "receivables": total,
         "overdue": total - current,
-        "overdue_rate": kpis.overdue_rate(items, as_of),
+        "overdue_rate": kpis.percent(total - current, total),  # kpis.overdue_rate from its two sums
         "dso_accounting": dso.dso_accounting(total, sales, period.days),
         "dso_countback": dso.dso_countback(figures),
         "best_possible_dso": dso.best_possible_dso(current, sales, period.days),
