@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.domain.kinds import ActionKind, Channel, OffsetBase, SuggestionKind, Tone
@@ -347,7 +347,7 @@ def _proposed(ctx: _Context, inv: OpenInvoice) -> ProposedInvoice:
 
 
 def _with_warnings(proposal: Proposal, extra: tuple[Why, ...]) -> Proposal:
-    return replace(proposal, warnings=proposal.warnings + extra)
+    return proposal._replace(warnings=proposal.warnings + extra)
 
 
 def priority(cents: int, days_late: int, grade: str) -> int:

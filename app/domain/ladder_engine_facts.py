@@ -109,9 +109,8 @@ class PlanCase:
     cancelled_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ClientCase:
-    """Everything the engine needs about one client on the as-of date."""
+class ClientCase(NamedTuple):
+    """Everything the engine needs about one client on the as-of date (one per client of a large dossier)."""
 
     client_id: int
     code: str
@@ -163,8 +162,7 @@ class ProposedInvoice(NamedTuple):
     flag: str | None = None  # BROKEN_PROMISE or MISSED_INSTALMENT
 
 
-@dataclass(frozen=True, slots=True)
-class Proposal:
+class Proposal(NamedTuple):
     """One suggestion for a client (fields as app.services.todo_dto.Suggestion, client identity apart)."""
 
     key: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from app.domain.kinds import ActionKind, Channel, OffsetBase
 from app.domain.ladder_engine_facts import ClientCase, LadderRule, OpenInvoice, PastAction, PlanCase, StepRule, Why
@@ -15,8 +16,7 @@ MISSED_INSTALMENT = "missed_instalment"
 _NEVER_FIRST = frozenset({Channel.REGISTERED_LETTER, Channel.JUDICIAL})
 
 
-@dataclass(frozen=True, slots=True)
-class NextStep:
+class NextStep(NamedTuple):
     """The step an invoice has reached on the as-of date, since when, and whether a backlog jump chose it."""
 
     step: StepRule
