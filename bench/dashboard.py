@@ -8,9 +8,11 @@ Usage: python bench/dashboard.py LARGE.encaisse [--as-of YYYY-MM-DD]
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sqlite3
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -109,7 +111,13 @@ def main() -> None:
     assert isinstance(board, Dashboard)
     kpis_s, _report = median_time(args.runs, lambda: reports.key_figures(ws, as_of))
     charts = Charts()
-    draw_s, _none = median_time(args.runs, lambda: charts.draw(board))
+    start = time.perf_counter()
+    charts.draw(board)
+    first_s = time.perf_counter() - start
+    # The charts keep their artists from one refresh to the next (as the dashboard page does): each timed
+    # draw shows other figures than the one before (a week earlier, then the date again), as a refresh does.
+    boards = itertools.cycle([dashboard(ws, as_of - timedelta(days=7)), board])
+    draw_s, _none = median_time(args.runs, lambda: charts.draw(next(boards)))
     raw_s, raw = median_time(args.runs, lambda: raw_sums(args.path, as_of))
     ws.close()
     assert isinstance(raw, tuple)
@@ -124,8 +132,8 @@ def main() -> None:
     print(f"as of {as_of}: {len(buckets)} clients with a balance, total {board.total.total_cents / 100:,.2f} EUR, "
           f"{len(board.dso)} DSO points, cash expected in 4 weeks {board.cash_next_4_weeks / 100:,.2f} EUR; "
           "service and raw SQL agree to the cent")
-    print(f"service {service_s:.3f} s (of which key figures {kpis_s:.3f} s), drawing {draw_s:.3f} s, "
-          f"raw SQL {raw_s:.3f} s")
+    print(f"service {service_s:.3f} s (key figures alone {kpis_s:.3f} s), drawing {draw_s:.3f} s "
+          f"(the first, building the charts, {first_s:.3f} s), raw SQL {raw_s:.3f} s")
     print(f"BENCH dashboard ours_s={ours_s:.4f} limit_s={limit_s:.4f} ratio={ours_s / limit_s:.2f}")
 
 
