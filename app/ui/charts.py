@@ -203,27 +203,27 @@ class AgingChart(ChartCanvas):
         """The total on its own scale in a thin band on top, the clients below on theirs."""
         self.rows, self.bounds = [total, *clients], list(bounds)
         labels = tuple(bucket_label(bucket) for bucket in bounds)
-        if self._same_shape((labels, len(clients), not total.total_cents)):
+        title = _("Aged balance: total and top {count} clients").format(count=len(clients))
+        if self._same_shape((title, labels, not total.total_cents)):
             for axes, rows in ((self.total_axes, [total]), (self.axes, list(clients))):
                 self._fill(axes, rows)
         else:
-            self._build(bounds, total, clients)
+            self._build(bounds, total, clients, title)
         names = [(self._name(row), row.client_id is None) for row in self.rows]
         self.set_margins(Margins(left=max(text_width(name, bold=bold) for name, bold in names) + 14, right=10,
                                  top=LINE * 1.4 + 12, bottom=LINE * 2.4 + 10, gap=LINE + 10))
         self.draw_idle()  # type: ignore[no-untyped-call]
 
     def _build(self, bounds: Sequence[tuple[int | None, int | None]], total: AgingBar,
-               clients: Sequence[AgingBar]) -> None:
+               clients: Sequence[AgingBar], title: str) -> None:
         self.figure.clear()
         self._segments, self._amounts = {}, {}
         total_axes, axes = self.figure.subplots(2, 1, height_ratios=[1.6, max(1, len(clients))])
         self.total_axes, self.axes = total_axes, axes
         # Placed in pixels from the top left corner, so that it stays there when the canvas is resized.
         corner = offset_copy(self.figure.transFigure, fig=self.figure, x=8, y=-6, units="dots")
-        self.figure.text(0, 1, _("Aged balance: total and top {count} clients").format(count=len(clients)),
-                         transform=corner, ha="left", va="top", fontsize=FONT_SIZE + 1.5, fontweight="bold",
-                         color=TEXT_COLOUR)
+        self.figure.text(0, 1, title, transform=corner, ha="left", va="top", fontsize=FONT_SIZE + 1.5,
+                         fontweight="bold", color=TEXT_COLOUR)
         self._stack(total_axes, bounds, [total])
         self._stack(axes, bounds, list(clients))
         # Below everything, where it can never cover a bar or its amount.
@@ -341,8 +341,9 @@ class DsoChart(ChartCanvas):
 
     def show_trend(self, points: Sequence[DsoTrendPoint]) -> None:
         series = [[p.accounting for p in points], [p.countback for p in points], [p.best_possible for p in points]]
+        title = _("DSO over {count} months (days)").format(count=len(points))
         labels = (_("Accounting method"), _("Countback method"), _("Best possible DSO"))
-        if self._same_shape((len(points), labels)):
+        if self._same_shape((title, labels)):
             axes = self.axes
             for line, values in zip(axes.get_lines(), series, strict=True):
                 line.set_ydata(_values(values))
@@ -351,7 +352,7 @@ class DsoChart(ChartCanvas):
             axes.set_autoscaley_on(True)
             axes.autoscale_view()
         else:
-            axes = self._start(_("DSO over {count} months (days)").format(count=len(points)))
+            axes = self._start(title)
             for values, colour, label, style in zip(series, (ACCOUNTING_COLOUR, COUNTBACK_COLOUR, BEST_COLOUR),
                                                     labels, ("-", "-", "--"), strict=True):
                 axes.plot(list(range(len(points))), _values(values), style, color=colour, label=label,
@@ -384,7 +385,8 @@ class ForecastChart(ChartCanvas):
 
     def show_weeks(self, weeks: Sequence[ForecastWeek]) -> None:
         heights = [week.cents for week in weeks]
-        if self._same_shape(len(weeks)):
+        title = _("Cash-in forecast, next {count} weeks").format(count=len(weeks))
+        if self._same_shape(title):
             axes = self.axes
             for bar, height in zip(axes.patches, heights, strict=True):
                 assert isinstance(bar, Rectangle)
@@ -392,7 +394,7 @@ class ForecastChart(ChartCanvas):
             axes.relim()  # the scale a new plot would take
             axes.autoscale_view()
         else:
-            axes = self._start(_("Cash-in forecast, next {count} weeks").format(count=len(weeks)))
+            axes = self._start(title)
             axes.bar(list(range(len(weeks))), heights, width=0.7, color=FORECAST_COLOUR)
             axes.tick_params(axis="x", labelsize=FONT_SIZE - 0.5)
             axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: compact_cents(value)))
