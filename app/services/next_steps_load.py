@@ -42,7 +42,7 @@ from app.models import (
     plan_invoices,
     promise_invoices,
 )
-from app.services.plain_rows import packed_rows, plain_rows
+from app.services.plain_rows import packed_rows
 from app.services.queries import disputed_invoice_ids, open_invoices, unallocated_credit_by_client
 
 _ACTION_KINDS = {kind.value: kind for kind in ActionKind}
@@ -95,7 +95,7 @@ def client_cases(session: Session, as_of: date, grace_days: int,
     plans = _plans(session, as_of, open_ids)
     segment_ladders = {code: ladder for code, ladder in session.execute(select(Segment.code, Segment.ladder_id))}
     cases = {}
-    for client_id, code, name, segment, own_ladder, consumer, do_not_remind, limit in plain_rows(session, select(
+    for client_id, code, name, segment, own_ladder, consumer, do_not_remind, limit in packed_rows(session, select(
             Client.id, Client.account_code, Client.name, Client.segment_code, Client.ladder_id, Client.is_consumer,
             Client.do_not_remind, Client.credit_limit_cents)):
         if client_id not in invoices:
@@ -205,7 +205,7 @@ def _grouped_links(session: Session, table: Table, owner: str) -> dict[int, froz
 def _payments(session: Session, client_ids: Iterable[int], as_of: date) -> dict[int, list[PaymentFacts]]:
     found: dict[int, list[PaymentFacts]] = defaultdict(list)
     ids = func.json_each(json.dumps(sorted(set(client_ids)))).table_valued("value")  # one parameter, any number
-    rows = plain_rows(session, select(Payment.client_id, type_coerce(Payment.received_on, String),
+    rows = packed_rows(session, select(Payment.client_id, type_coerce(Payment.received_on, String),
                                       Payment.amount_cents)
                       .where(Payment.client_id.in_(select(ids.c.value)), Payment.received_on <= as_of))
     day = _parser(rows[0][1]) if rows else _day

@@ -23,7 +23,7 @@ def plain_rows(session: Session, statement: Executable) -> Sequence[tuple[Any, .
         result.close()
 
 
-def packed_rows(session: Session, statement: Select[Any]) -> list[list[Any]]:
+def packed_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[list[Any]]:
     """The rows of ``statement`` (tens of thousands, of numbers, text and nulls) as lists of plain values, SQLite
     packing them into one JSON array that Python's C decoder unpacks.
 
