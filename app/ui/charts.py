@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 from babel.core import Locale
 from babel.dates import format_date as babel_format_date
@@ -32,6 +33,7 @@ from app.domain.forecast import ForecastWeek
 from app.formatting import bucket_label, format_cents, format_date, format_days, locale
 from app.i18n import _
 from app.services.dashboard import AgingBar, DsoTrendPoint
+from app.ui.text_cache import remember_texts
 
 # Not due, then from the first to the oldest overdue bucket: green to dark red.
 BUCKET_COLOURS = ("#66bb6a", "#ffd54f", "#ffa726", "#ef6c00", "#c62828", "#8e0000", "#4a0000")
@@ -120,6 +122,15 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.axes: Axes = self.figure.add_subplot()
         self.margins = Margins(40, 12, 30, 30)
         self._shape: object = None
+        self._renderer: object = None
+
+    def get_renderer(self) -> Any:
+        """matplotlib's renderer, made to paint again the texts it has already drawn (app.ui.text_cache)."""
+        renderer = super().get_renderer()  # type: ignore[no-untyped-call]
+        if renderer is not self._renderer:
+            remember_texts(renderer)
+            self._renderer = renderer
+        return renderer
 
     def _same_shape(self, shape: object) -> bool:
         """Whether the figure already holds the artists for ``shape`` (the same bars, lines and labels, other
