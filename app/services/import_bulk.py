@@ -1,6 +1,6 @@
-"""A bulk write path for large imports: the allocation triggers (and, when the import outweighs the dossier, the
-secondary indexes) are set aside inside the import's transaction, the kept totals recomputed set-based, and the
-schema objects recreated from their own stored SQL, so they come back identical to the migrations'.
+"""A bulk write path for large imports: the allocation triggers it can redo (and, when the import outweighs the
+dossier, the secondary indexes) are set aside inside the import's transaction, the kept totals recomputed
+set-based, and the schema objects recreated from their own stored SQL, identical to the migrations'.
 
 SQLite's DDL is transactional: a failure or a cancel anywhere rolls the drops back with the rows.
 """
@@ -27,7 +27,7 @@ RECOMPUTED_TRIGGERS = ("allocations_within_invoice_insert", "allocations_within_
                        "allocation_copies_update", "allocated_totals_insert")
 
 # What the triggers of migrations 0005, 0006 and 0007 keep, recomputed for the rows the import touched
-# (``{last}`` is the largest allocation id before the import).
+# (``:last`` is the largest allocation id before the import).
 _RECOMPUTE = (
     "UPDATE allocations SET client_id = invoices.client_id, due_date = invoices.due_date FROM invoices "
     "WHERE invoices.id = allocations.invoice_id AND allocations.id > :last "

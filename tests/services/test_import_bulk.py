@@ -158,3 +158,18 @@ def test_bulk_and_row_by_row_writes_give_the_same_dossier(tmp_path: Path, monkey
             ws.close()
         dumps.append(_tables(tmp_path / f"{name}.encaisse"))
     assert dumps[0]["allocations"] and dumps[0] == dumps[1]
+
+
+def test_an_over_allocation_in_bulk_is_refused_and_everything_rolls_back(workspace: Workspace, ledger: Ledger) -> None:
+    """The guards of migration 0002 still hold when their triggers are set aside: checked once, at the end."""
+    from app.io.import_records import ImportRefused
+
+    schema, before = _rows(workspace.path, SCHEMA), _dump(workspace)
+    with pytest.raises(ImportRefused, match="F2"), workspace.dossier.transaction() as session, \
+            import_bulk.bulk_schema(session, {"allocations": 10 ** 6}):
+        session.connection().exec_driver_sql(
+            "INSERT INTO allocations (invoice_id, kind, payment_id, amount_cents, on_date, reason) "
+            "SELECT i.id, 'payment', p.id, 40000, '2026-11-20', '' FROM invoices i, payments p "
+            "WHERE i.number = 'F2' ORDER BY p.id LIMIT 1")  # F2 has 300,00 € open: 400,00 € is too much
+    assert _rows(workspace.path, SCHEMA) == schema
+    assert _dump(workspace) == before
