@@ -1,11 +1,9 @@
-"""Invoices of an earlier FEC that an updated FEC no longer holds: removed when nothing else was done with them,
-kept with a warning otherwise.
+"""Invoices of an earlier FEC that an updated FEC no longer holds: removed when untouched, else kept with a warning."""
 
-A bookkeeper deletes an entry from the books only before the period is closed, when it was a mistake: the
-receivable does not exist, and a reminder about it would be wrong. But once the invoice has a history of its own
-in Encaisse (a payment or credit note allocated, a reminder, a dispute, a promise, a plan), removing it would
-erase that history: it is kept, and the preview says why, so that the user checks it with the accountant.
-"""
+# A bookkeeper deletes an entry from the books only before the period is closed, when it was a mistake: the
+# receivable does not exist, and a reminder about it would be wrong. But once the invoice has a history of its own
+# in Encaisse (a payment or credit note allocated, a reminder, a dispute, a promise, a plan), removing it would
+# erase that history: it is kept, and the preview says why, so that the user checks it with the accountant.
 
 from __future__ import annotations
 

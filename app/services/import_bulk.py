@@ -1,9 +1,8 @@
-"""A bulk write path for large imports: the allocation triggers it can redo (and, when the import outweighs the
-dossier, the secondary indexes) are set aside inside the import's transaction, the kept totals recomputed
-set-based, and the schema objects recreated from their own stored SQL, identical to the migrations'.
+"""A bulk write path for large imports: triggers and indexes set aside, kept totals recomputed set-based."""
 
-SQLite's DDL is transactional: a failure or a cancel anywhere rolls the drops back with the rows.
-"""
+# The allocation triggers it can redo (and, when the import outweighs the dossier, the secondary indexes) are
+# dropped inside the import's transaction and recreated from their own stored SQL, identical to the migrations'.
+# SQLite's DDL is transactional: a failure or a cancel anywhere rolls the drops back with the rows.
 
 from __future__ import annotations
 
