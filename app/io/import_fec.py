@@ -307,12 +307,12 @@ def _date(state: _State, text: str) -> date:
     return value
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """The customer lines of one invoice, credit note or payment."""
 
     kind: str
-    lines: list[_Line] = field(default_factory=list)
+    lines: list[_Line]
 
 
 @dataclass
@@ -360,10 +360,10 @@ class _Builder:
             owner = self.owner_of_number.setdefault(number, line.client)
             if owner != line.client:
                 number = f"{number}/{line.client}"[:60]
-            _group(self.invoices, number, kind).lines.append(line)
+            _group(self.invoices, number, kind, line)
             return kind, number
         key = f"{line.journal}-{line.entry}-{line.client}"[:120]
-        _group(self.payments, key, "payment").lines.append(line)
+        _group(self.payments, key, "payment", line)
         return "payment", key
 
     def _lettrage(self, items: list[tuple[_Line, str, str]]) -> dict[tuple[str, str], list[AllocationRecord]]:
@@ -427,11 +427,12 @@ def _pair(members: list[tuple[_Line, str, str]], result: dict[tuple[str, str], l
     return True
 
 
-def _group(groups: dict[str, _Group], key: str, kind: str) -> _Group:
+def _group(groups: dict[str, _Group], key: str, kind: str, line: _Line) -> None:
     found = groups.get(key)
     if found is None:
-        found = groups[key] = _Group(kind)
-    return found
+        groups[key] = _Group(kind, [line])
+    else:
+        found.lines.append(line)
 
 
 def _settle(into: list[AllocationRecord], amount: int, debits: list[_Open], letter: str) -> None:
