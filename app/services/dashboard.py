@@ -102,7 +102,7 @@ def _dashboard(ws: Workspace, as_of: date, months: int, period_months: int | Non
     count = max(months + 12, reports.COUNTBACK_MONTHS)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
         daily = pool.submit(_reading, ws, lambda session: _flows_and_not_due(session, as_of, months))
-        delays = pool.submit(_reading, ws, lambda session: client_delays(session, as_of))
+        delays = pool.submit(_reading, ws, lambda session: client_delays(session, as_of, HABIT_MONTHS))
         with ws.dossier.reading() as session:
             limits = aging.BucketLimits(tuple(read_setting(session, AGING_LIMITS)))
             window = int(read_setting(session, DSO_WINDOW_MONTHS))
@@ -192,11 +192,10 @@ def not_yet_due_on(session: Session, days: Sequence[date],
             totals[day] += int(cents)
     # Settlements due before the first day are counted in both sums of every day: they are left out of both.
     early = (SettlementFlow.on_date <= SettlementFlow.due_date, SettlementFlow.due_date >= first)
-    for column, bound, later in ((SettlementFlow.on_date, SettlementFlow.on_date <= last, bisect_left),
-                                 (SettlementFlow.due_date, SettlementFlow.due_date < last, bisect_right)):
+    for column, bound, later, sign in ((SettlementFlow.on_date, SettlementFlow.on_date <= last, bisect_left, -1),
+                                       (SettlementFlow.due_date, SettlementFlow.due_date < last, bisect_right, 1)):
         statement = select(type_coerce(column, String), func.sum(SettlementFlow.cents)).where(
             *early, bound).group_by(column)
-        sign = -1 if column is SettlementFlow.on_date else 1
         for when, cents in reports.driver_rows(session, statement):
             # made by d: every day from its date on; due before d: every day after its due date.
             for day in days[later(days, reports.day(when)):]:

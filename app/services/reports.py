@@ -351,9 +351,3 @@ def _payments(session: Session, as_of: date, grace_days: int) -> list[PaymentFac
         .where(Payment.received_on <= as_of, Payment.received_on >= span.c.made_on,
                type_coerce(Payment.received_on, String) <= last_day)))
     return [PaymentFacts(client_id, day(received_on), cents) for client_id, received_on, cents in rows]
-
-
-def _day(value: object) -> date:
-    """A date read as text (SQLite stores ISO dates, parsed faster than by the dialect); another database
-    may give a date already."""
-    return day(value) if isinstance(value, str) else value  # type: ignore[return-value]
