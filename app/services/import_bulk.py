@@ -25,23 +25,25 @@ RECOMPUTED_TRIGGERS = ("allocations_within_invoice_insert", "allocations_within_
                        "allocations_within_credit_note_insert", "settled_totals_insert", "allocation_copies_insert",
                        "allocation_copies_update", "allocated_totals_insert")
 
-# What the triggers of migrations 0005, 0006 and 0007 keep, recomputed for the rows the import touched
-# (``:last`` is the largest allocation id before the import).
+# What the triggers of migrations 0005, 0006 and 0007 keep, recomputed for the rows the import touched that were
+# there before it (``:last``, ``:last_invoice`` and ``:last_payment``: the largest ids before the import). Rows the
+# import adds arrive with their totals and copies, which the writer sums from the settlements it inserts: the
+# test compares both with a from-scratch recomputation.
 _RECOMPUTE = (
     "UPDATE allocations SET client_id = invoices.client_id, due_date = invoices.due_date FROM invoices "
     "WHERE invoices.id = allocations.invoice_id AND allocations.id > :last "
     "AND (allocations.client_id IS NOT invoices.client_id OR allocations.due_date IS NOT invoices.due_date)",
     "UPDATE invoices SET settled_cents = kept.total, settled_through = kept.through FROM (SELECT invoice_id, "
     "SUM(amount_cents) AS total, MAX(on_date) AS through FROM allocations WHERE invoice_id IN "
-    "(SELECT invoice_id FROM allocations WHERE id > :last) GROUP BY invoice_id) AS kept "
-    "WHERE invoices.id = kept.invoice_id",
+    "(SELECT invoice_id FROM allocations WHERE id > :last AND invoice_id <= :last_invoice) GROUP BY invoice_id) "
+    "AS kept WHERE invoices.id = kept.invoice_id",
     "UPDATE payments SET allocated_cents = kept.total, allocated_through = kept.through FROM (SELECT payment_id, "
     "SUM(amount_cents) AS total, MAX(on_date) AS through FROM allocations WHERE payment_id IN "
-    "(SELECT payment_id FROM allocations WHERE id > :last AND payment_id IS NOT NULL) GROUP BY payment_id) AS kept "
-    "WHERE payments.id = kept.payment_id",
+    "(SELECT payment_id FROM allocations WHERE id > :last AND payment_id <= :last_payment) GROUP BY payment_id) "
+    "AS kept WHERE payments.id = kept.payment_id",
     "UPDATE invoices SET applied_cents = kept.total, applied_through = kept.through FROM (SELECT credit_note_id, "
     "SUM(amount_cents) AS total, MAX(on_date) AS through FROM allocations WHERE credit_note_id IN "
-    "(SELECT credit_note_id FROM allocations WHERE id > :last AND credit_note_id IS NOT NULL) "
+    "(SELECT credit_note_id FROM allocations WHERE id > :last AND credit_note_id <= :last_invoice) "
     "GROUP BY credit_note_id) AS kept WHERE invoices.id = kept.credit_note_id",
 )
 # The guards of migration 0002, checked once for the rows touched: (what is exceeded, query naming it).
@@ -73,8 +75,9 @@ def table_sizes(session: Session) -> dict[str, int]:
 @contextmanager
 def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
     """Inside the caller's transaction: drop the recomputed triggers, and the secondary indexes of every table
-    getting at least as many new rows as it holds; on success, recompute the kept totals for the rows added,
-    check the guards, and recreate everything from its stored SQL. On an exception the transaction's rollback
+    getting at least as many new rows as it holds; on success, recompute the kept totals of the rows that were
+    there and got settlements, check the guards, and recreate everything from its stored SQL. New invoices and
+    payments must be inserted with their kept totals (see ``PlanWriter``). On an exception the transaction's rollback
     restores the schema (nothing is recreated here)."""
     connection = session.connection()
     raw = connection.connection.dbapi_connection
@@ -86,11 +89,11 @@ def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
     for item in aside:
         connection.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
     yield
-    last = (sizes["allocations"],)
+    last = {"last": sizes["allocations"], "last_invoice": sizes["invoices"], "last_payment": sizes["payments"]}
     for statement in _RECOMPUTE:
-        connection.exec_driver_sql(statement.replace(":last", "?"), last)
+        connection.exec_driver_sql(statement, last)
     for what, query in _GUARDS:
-        found = connection.exec_driver_sql(query.replace(":last", "?"), last).scalar()
+        found = connection.exec_driver_sql(query, last).scalar()
         if found is not None:
             raise ImportRefused(_exceeded(what, str(found)))
     for item in aside:

@@ -28,11 +28,15 @@ REPORT_EVERY = 20_000
 IMPORT_CACHE_KIB = 256 * 1024  # an upper bound: SQLite allocates pages only as it reads them
 # Plain SQL for the three big tables (values already converted: enums as values, dates as ISO text, as the
 # ORM stores them); the database still checks every constraint and runs the allocation triggers.
+# The kept totals (settled, applied, allocated) are 0 / NULL unless the bulk path is on (triggers set aside).
 _INVOICE_SQL = ("INSERT INTO invoices (number, kind, client_id, issue_date, due_date, amount_excl_cents, "
-                "amount_incl_cents, currency, source, external_key, no_reminder, notes, settled_cents) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0)")
+                "amount_incl_cents, currency, source, external_key, no_reminder, notes, settled_cents, "
+                "settled_through, applied_cents, applied_through) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")
 _PAYMENT_SQL = ("INSERT INTO payments (client_id, received_on, amount_cents, currency, method, bank_reference, "
-                "source, external_key, notes) VALUES (?, ?, ?, 'EUR', ?, ?, ?, ?, '')")
+                "source, external_key, notes, allocated_cents, allocated_through) "
+                "VALUES (?, ?, ?, 'EUR', ?, ?, ?, ?, '', ?, ?)")
+_NOTHING_KEPT = (0, None)
 _ALLOCATION_SQL = ("INSERT INTO allocations (invoice_id, kind, payment_id, credit_note_id, amount_cents, on_date, "
                    "reason, client_id, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -73,6 +77,7 @@ class PlanWriter:
         self.done = 0
         self.source = plan.source.value
         self.dates: dict[date, str] = {}
+        self.kept: dict[str, dict[str, tuple[int, str | None]]] = {"settled": {}, "applied": {}, "allocated": {}}
         self.total = len(plan.invoices) + len(plan.payments) + len(plan.allocations) + len(plan.clients)
 
     def tick(self, count: int) -> None:
@@ -88,8 +93,20 @@ class PlanWriter:
         self.undo()  # before the bulk path sets the triggers aside: they keep the totals of what is removed
         if sum(new_rows.values()) < BULK_MIN_ROWS:
             return self._write()
+        self._sum_kept()
         with bulk_schema(self.session, new_rows):
             return self._write()
+
+    def _sum_kept(self) -> None:
+        """What the settlements about to be inserted give each invoice, credit note and payment (bulk path only:
+        new rows are inserted with them, as the set-aside triggers would have left them)."""
+        for step in self.plan.allocations:
+            day = self.iso(step.on_date)
+            _add(self.kept["settled"], step.invoice_number, step.amount_cents, day)
+            if step.payment_key:
+                _add(self.kept["allocated"], step.payment_key, step.amount_cents, day)
+            else:
+                _add(self.kept["applied"], step.credit_note_number, step.amount_cents, day)
 
     def _write(self) -> tuple[int, ...]:
         self.clients()
@@ -198,7 +215,8 @@ class PlanWriter:
         return (record.number[:60], _CREDIT_NOTE if record.is_credit_note else _INVOICE,
                 self.client_ids[record.client_key], self.iso(record.issue_date), self.iso(step.due_date),
                 max(0, min(excl, record.amount_incl_cents)), record.amount_incl_cents, record.currency[:3],
-                self.source, record.key[:120], notes)
+                self.source, record.key[:120], notes, *self.kept["settled"].get(record.number, _NOTHING_KEPT),
+                *self.kept["applied"].get(record.number, _NOTHING_KEPT))
 
     def iso(self, day: date) -> str:
         """A date as the ORM stores it; a few hundred distinct dates recur over 100,000 rows."""
@@ -236,8 +254,10 @@ class PlanWriter:
     def payments(self) -> None:
         new = [step.record for step in self.plan.payments if step.payment_id is None]
         methods = {method: _method(method).value for method in {r.method for r in new}}
+        allocated = self.kept["allocated"]
         rows = [(self.client_ids[r.client_key], self.iso(r.received_on), r.amount_cents, methods[r.method],
-                 r.bank_reference[:120], self.source, r.external_key[:120]) for r in new]
+                 r.bank_reference[:120], self.source, r.external_key[:120],
+                 *allocated.get(r.external_key, _NOTHING_KEPT)) for r in new]
         last = self._last_id("payments")
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_PAYMENT_SQL, chunk)
@@ -295,6 +315,11 @@ class PlanWriter:
                  for invoice_id in sorted(set(self.updated_invoices.get(client_id, ())))]
         if links:
             self.session.execute(insert(action_invoices), links)
+
+
+def _add(totals: dict[str, tuple[int, str | None]], key: str, cents: int, day: str) -> None:
+    total, through = totals.get(key, _NOTHING_KEPT)
+    totals[key] = (total + cents, day if through is None or day > through else through)
 
 
 def _client_row(step: ClientStep, now: datetime) -> dict[str, Any]:
