@@ -37,7 +37,12 @@ class _Recorder:
 
 
 def remember_texts(renderer: Any, size: int = CACHED_TEXTS) -> None:
-    """Make ``renderer`` (a ``RendererAgg``) paint again, without laying them out, the texts it has drawn."""
+    """Make ``renderer`` (a ``RendererAgg``) paint again, without laying them out, the texts it has drawn.
+
+    The cache leans on the Agg renderer's inner drawing engine; a matplotlib whose renderer has none is left
+    alone (charts then draw as matplotlib always does, only slower)."""
+    if not callable(getattr(getattr(renderer, "_renderer", None), "draw_text_image", None)):
+        return
     draw_text: Callable[..., None] = renderer.draw_text
     painted_texts: OrderedDict[tuple[Any, ...], Painted] = OrderedDict()
 

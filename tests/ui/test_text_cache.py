@@ -45,3 +45,14 @@ def test_another_string_size_or_place_is_laid_out_anew() -> None:
         label.update(change)
         expected.update(change)
         assert np.array_equal(_pixels(remembered), _pixels(fresh)), change
+
+
+def test_a_renderer_without_the_agg_engine_is_left_alone() -> None:
+    class Plain:
+        def draw_text(self, *_args: object) -> None:
+            """A renderer of another matplotlib: nothing to cache."""
+
+    renderer = Plain()
+    original = renderer.draw_text
+    remember_texts(renderer)
+    assert renderer.draw_text == original
