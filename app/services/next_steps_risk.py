@@ -16,6 +16,9 @@ from app.domain.periods import Period, trailing_days
 from app.domain.records import SettlementKind
 from app.domain.risk import WINDOW_DAYS, grade_letter
 from app.models import Allocation, Dispute, Invoice
+from app.services.payment_habits import average_delays
+
+_DELAY_KINDS = (SettlementKind.PAYMENT, SettlementKind.CREDIT_NOTE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,9 @@ def risk_sums(session: Session, as_of: date, client_ids: Collection[int] | None 
             Dispute.opened_on <= as_of, Dispute.resolved_on.is_(None) | (Dispute.resolved_on > as_of),
             _among(Dispute.client_id, client_ids))
         .group_by(Dispute.client_id))}
-    return RiskSums(window, _delays(session, window.start, as_of, client_ids),
+    # Payments' weighted days late: whole months from the sums revision 0009 keeps, the edges from allocations.
+    delays = average_delays(session, window.start, as_of, _DELAY_KINDS, client_ids, late_only=True)
+    return RiskSums(window, delays,
                     _shares_paid_late(session, window.start, as_of, client_ids), disputes)
 
 
@@ -62,22 +67,6 @@ def risk_grades(sums: RiskSums, as_of: date, client_ids: Iterable[int],
         grades[client_id] = grade_letter(sums.delays.get(client_id), sums.shares.get(client_id),
                                          _versus_limit(case_, as_of), sums.disputes.get(client_id, 0), broken)
     return grades
-
-
-def _delays(session: Session, start: date, as_of: date, client_ids: Collection[int] | None) -> dict[int, float]:
-    """app.domain.kpis.average_days_late per client: cents × days late of payments and credit notes ÷ cents."""
-    # The client and due date each allocation carries (kept by triggers) spare a join on 100,000 invoices. ISO
-    # dates compare as text: the days are counted (julianday, the costly part) only for settlements after the due
-    # date.
-    days = func.julianday(Allocation.on_date) - func.julianday(Allocation.due_date)
-    statement = (
-        select(Allocation.client_id, func.sum(Allocation.amount_cents),
-               func.sum(case((Allocation.on_date > Allocation.due_date, Allocation.amount_cents * days), else_=0)))
-        .where(Allocation.kind.in_((SettlementKind.PAYMENT, SettlementKind.CREDIT_NOTE)),
-               Allocation.on_date >= start, Allocation.on_date <= as_of, _among(Allocation.client_id, client_ids))
-        .group_by(Allocation.client_id))
-    return {client: float(weighted) / int(cents) for client, cents, weighted in session.execute(statement)
-            if cents and int(cents) > 0}
 
 
 def _shares_paid_late(session: Session, start: date, as_of: date,
