@@ -18,12 +18,39 @@ from app.io.import_records import ImportRefused
 # Below this many new rows the triggers' per-row upkeep costs less than the set-based recomputation.
 BULK_MIN_ROWS = 5_000
 BULK_TABLES = ("invoices", "payments", "allocations")
-# The allocation triggers whose work ``_RECOMPUTE`` and ``_GUARDS`` redo (migrations 0002, 0005, 0006, 0007).
-# Any other trigger stays in place and fires as usual: e.g. 0009's running sums, which count an allocation when
-# its copies of the invoice's client and due date are written, as the set-based copy below does.
+# The insert triggers whose work ``_FLOWS``, ``_RECOMPUTE`` and ``_GUARDS`` redo (migrations 0002, 0005, 0006,
+# 0007 and 0009's running sums). Any other trigger stays in place and fires as usual: e.g. 0009's update
+# triggers, which move an allocation's sums when the set-based copy below corrects its client or due date.
 RECOMPUTED_TRIGGERS = ("allocations_within_invoice_insert", "allocations_within_payment_insert",
                        "allocations_within_credit_note_insert", "settled_totals_insert", "allocation_copies_insert",
-                       "allocation_copies_update", "allocated_totals_insert")
+                       "allocation_copies_update", "allocated_totals_insert", "invoice_flows_insert",
+                       "settlement_flows_insert")
+_DAYS_LATE = "CAST(ROUND(julianday(on_date) - julianday(due_date)) AS INTEGER)"
+# What 0009's insert triggers add, for all the rows the import inserted at once: each new row's contribution,
+# grouped by the sum's key and added to it (the same upsert, the same per-row expressions, summed). Run before
+# ``_RECOMPUTE``: the new rows hold the values they were inserted with, as the triggers would have seen them,
+# and a copy corrected afterwards moves the sums through 0009's update trigger, as in a row-by-row write.
+# (Each SELECT has its WHERE: SQLite's parser would otherwise read ON CONFLICT as a join's ON.)
+_FLOWS = {
+    "invoice_flows_insert": (
+        "INSERT INTO invoice_flows (kind, due_date, issue_date, cents) "
+        "SELECT kind, due_date, issue_date, SUM(amount_incl_cents) FROM invoices WHERE id > :last_invoice "
+        "GROUP BY kind, due_date, issue_date "
+        "ON CONFLICT (kind, due_date, issue_date) DO UPDATE SET cents = cents + excluded.cents",),
+    "settlement_flows_insert": (
+        "INSERT INTO settlement_flows (on_date, due_date, kind, cents) "
+        "SELECT on_date, due_date, kind, SUM(amount_cents) FROM allocations WHERE id > :last "
+        "AND due_date IS NOT NULL GROUP BY on_date, due_date, kind "
+        "ON CONFLICT (on_date, due_date, kind) DO UPDATE SET cents = cents + excluded.cents",
+        "INSERT INTO payment_habits (client_id, month, kind, cents, weighted_days, late_weighted_days) "
+        f"SELECT client_id, substr(on_date, 1, 7), kind, SUM(amount_cents), SUM(amount_cents * {_DAYS_LATE}), "
+        f"SUM(amount_cents * MAX(0, {_DAYS_LATE})) FROM allocations WHERE id > :last "
+        "AND kind IN ('payment', 'credit_note') AND client_id IS NOT NULL AND due_date IS NOT NULL "
+        "GROUP BY client_id, substr(on_date, 1, 7), kind "
+        "ON CONFLICT (client_id, month, kind) DO UPDATE SET cents = cents + excluded.cents, "
+        "weighted_days = weighted_days + excluded.weighted_days, "
+        "late_weighted_days = late_weighted_days + excluded.late_weighted_days"),
+}
 
 # What the triggers of migrations 0005, 0006 and 0007 keep, recomputed for the rows the import touched that were
 # there before it (``:last``, ``:last_invoice`` and ``:last_payment``: the largest ids before the import). Rows the
@@ -90,6 +117,9 @@ def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
         connection.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
     yield
     last = {"last": sizes["allocations"], "last_invoice": sizes["invoices"], "last_payment": sizes["payments"]}
+    for item in aside:  # only when the trigger is there to be redone: an older schema has no running sums
+        for statement in _FLOWS.get(item.name, ()):
+            connection.exec_driver_sql(statement, last)
     for statement in _RECOMPUTE:
         connection.exec_driver_sql(statement, last)
     for what, query in _GUARDS:
@@ -106,7 +136,7 @@ def _set_aside(session: Session, heavy: list[str]) -> list[SetAside]:
     triggers = ", ".join(f"'{name}'" for name in RECOMPUTED_TRIGGERS)
     rows = session.connection().exec_driver_sql(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
-        f"(type = 'trigger' AND tbl_name = 'allocations' AND name IN ({triggers})) "
+        f"(type = 'trigger' AND tbl_name IN ('invoices', 'allocations') AND name IN ({triggers})) "
         f"OR (type = 'index' AND tbl_name IN ({tables}))) ORDER BY rowid").all()
     return [SetAside(kind, name, sql) for kind, name, sql in rows]
 

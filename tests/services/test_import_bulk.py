@@ -13,6 +13,7 @@ from app.services import import_bulk, imports
 from app.services.import_bulk import SetAside
 from app.services.workspace import Workspace
 from tests.conftest import Ledger
+from tests.services.test_flow_totals import _kept_right
 from tests.services.test_imports import _dump, _fec, _fec_line, _receipt, _sale
 
 SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
@@ -40,11 +41,12 @@ def _rows(path: Path, query: str) -> list[tuple[object, ...]]:
         return connection.execute(query).fetchall()
 
 
-def _big_fec(tmp_path: Path, count: int = 40) -> Path:
-    """Invoices of three clients, most lettered with a receipt, a partial payment, a credit note lettered."""
+def _big_fec(tmp_path: Path, count: int = 40, *, name: str = "big.txt", every: int = 4) -> Path:
+    """Invoices of three clients, all but one in ``every`` lettered with a receipt, a partial payment, a credit
+    note lettered."""
     lines: list[str] = []
     for number in range(count):
-        letter = f"L{number}" if number % 4 else ""
+        letter = f"L{number}" if number % every else ""
         lines += _sale(str(number), f"C{number % 3}", f"V{number}", f"{100 + number},00", letter)
         if letter:
             lines += _receipt(f"9{number}", f"C{number % 3}", f"{100 + number},00", letter, day="20261025")
@@ -53,7 +55,7 @@ def _big_fec(tmp_path: Path, count: int = 40) -> Path:
     lines += [_fec_line("VT", "700", "20261105", "411000", "C2", "Client C2", "AV1", "0,00", "40,00", "Q"),
               _fec_line("VT", "700", "20261105", "706000", "", "", "AV1", "40,00", "0,00")]
     lines += _sale("701", "C2", "V701", "90,00", "Q")
-    return _fec(tmp_path, "big.txt", lines)
+    return _fec(tmp_path, name, lines)
 
 
 @pytest.fixture
@@ -80,8 +82,10 @@ def test_bulk_fec_import_keeps_totals_true_and_schema_identical(workspace: Works
     imports.apply_import(workspace, preview, backup=False)
     dropped = {(item.type, item.name) for item in bulk}
     assert ("trigger", "settled_totals_insert") in dropped and ("index", "ix_invoices_open_now") in dropped
+    assert {("trigger", "invoice_flows_insert"), ("trigger", "settlement_flows_insert")} <= dropped
     assert _rows(workspace.path, SCHEMA) == schema
     assert _rows(workspace.path, DIFFERENCES) == []
+    assert _kept_right(workspace.path)  # the dashboard's running sums equal a from-scratch GROUP BY
     settled = dict(_rows(workspace.path, "SELECT number, settled_cents FROM invoices"))
     assert settled["V1"] == 10100 and settled["V0"] == 0  # lettered with its receipt / not lettered
     assert settled["V500"] == 12000  # the partial payment
@@ -109,6 +113,7 @@ def test_bulk_import_into_a_filled_dossier_keeps_its_indexes(workspace: Workspac
     assert bulk and {item.type for item in bulk} == {"trigger"}
     assert _rows(workspace.path, SCHEMA) == schema
     assert _rows(workspace.path, DIFFERENCES) == []
+    assert _kept_right(workspace.path)
 
 
 @pytest.mark.usefixtures("bulk")
@@ -146,18 +151,22 @@ def test_bulk_and_row_by_row_writes_give_the_same_dossier(tmp_path: Path, monkey
     from app.services.workspace import create_workspace
     from tests.conftest import COMPANY, TODAY
 
-    fec = _big_fec(tmp_path)
+    # Then an updated export: ten more invoices, and the ones left open before lettered with new receipts.
+    files = (_big_fec(tmp_path), _big_fec(tmp_path, 50, name="updated.txt", every=10 ** 6))
     dumps = []
     for name, minimum in (("rows", 10 ** 9), ("bulk", 1)):
         monkeypatch.setattr("app.services.import_write.BULK_MIN_ROWS", minimum)
         ws = create_workspace(tmp_path / f"{name}.encaisse", COMPANY, clock=fixed_clock(TODAY))
         try:
             Ledger(ws).client("ALPHA", "Alpha SARL")
-            imports.apply_import(ws, imports.preview_import(ws, fec), backup=False)
+            for fec in files:
+                imports.apply_import(ws, imports.preview_import(ws, fec), backup=False)
+                dumps.append(_tables(tmp_path / f"{name}.encaisse"))
         finally:
             ws.close()
-        dumps.append(_tables(tmp_path / f"{name}.encaisse"))
-    assert dumps[0]["allocations"] and dumps[0] == dumps[1]
+        assert _kept_right(tmp_path / f"{name}.encaisse")
+    assert dumps[0]["allocations"] and dumps[0] == dumps[2]
+    assert dumps[1]["settlement_flows"] != dumps[0]["settlement_flows"] and dumps[1] == dumps[3]
 
 
 def test_an_over_allocation_in_bulk_is_refused_and_everything_rolls_back(workspace: Workspace, ledger: Ledger) -> None:
