@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.i18n import _
@@ -84,6 +88,12 @@ _GUARDS = (
 )
 
 
+# A table's CHECK constraints in its stored SQL: the optional constraint name, then the opening parenthesis.
+_CHECK = re.compile(r"(?:CONSTRAINT\s+\"?(\w+)\"?\s+)?CHECK\s*\(", re.IGNORECASE)
+# Each bulk table with the parameter holding its largest id before the import: rows above it are new.
+_NEW_ROWS = (("invoices", "last_invoice"), ("payments", "last_payment"), ("allocations", "last"))
+
+
 @dataclass(frozen=True, slots=True)
 class SetAside:
     """A trigger or index dropped for the bulk write, with the SQL that recreates it."""
@@ -117,6 +127,7 @@ def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
         connection.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
     yield
     last = {"last": sizes["allocations"], "last_invoice": sizes["invoices"], "last_payment": sizes["payments"]}
+    _check_new_rows(connection, last)
     for item in aside:  # only when the trigger is there to be redone: an older schema has no running sums
         for statement in _FLOWS.get(item.name, ()):
             connection.exec_driver_sql(statement, last)
@@ -128,6 +139,56 @@ def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
             raise ImportRefused(_exceeded(what, str(found)))
     for item in aside:
         connection.exec_driver_sql(item.sql)
+
+
+@contextmanager
+def checks_aside(session: Session) -> Iterator[None]:
+    """While a bulk write inserts its new rows (inside ``bulk_schema`` only, which checks them at its end).
+
+    An executemany runs its statement once per row, and SQLite then re-evaluates each CHECK from scratch, its
+    ``IN (...)`` lists included: measured, 100,000 payments take 1.25 s with their CHECKs, 0.45 s without, and
+    one SELECT checking them all afterwards 0.05 s. NOT NULL, UNIQUE and foreign keys are still enforced per row.
+    """
+    connection = session.connection()
+    connection.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
+
+
+def _check_new_rows(connection: Connection, last: dict[str, int]) -> None:
+    """Every CHECK of the bulk tables over their new rows, at once: a violation raises what SQLite raises."""
+    for table, bound in _NEW_ROWS:
+        stored = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                            (table,)).scalar()
+        for name, rule in table_checks(str(stored or "")):
+            # As SQLite decides: a CHECK fails when its expression is false, not when it is NULL.
+            query = f"SELECT id FROM {table} WHERE id > ? AND NOT coalesce(({rule}), 1) LIMIT 1"
+            if connection.exec_driver_sql(query, (last[bound],)).first() is not None:
+                message = f"CHECK constraint failed: {name or rule}"
+                raise IntegrityError(query, (last[bound],), sqlite3.IntegrityError(message))
+
+
+def table_checks(sql: str) -> list[tuple[str, str]]:
+    """The (name, expression) of each CHECK constraint in a table's CREATE statement (its parentheses matched,
+    quoted text skipped)."""
+    found: list[tuple[str, str]] = []
+    for match in _CHECK.finditer(sql):
+        depth, quote, position = 1, "", match.end()
+        while depth and position < len(sql):
+            char = sql[position]
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            else:
+                depth += {"(": 1, ")": -1}.get(char, 0)
+            position += 1
+        if depth:
+            raise ValueError(f"unbalanced CHECK in {sql!r}")
+        found.append((match.group(1) or "", sql[match.end():position - 1]))
+    return found
 
 
 def _set_aside(session: Session, heavy: list[str]) -> list[SetAside]:

@@ -18,7 +18,7 @@ from app.i18n import _
 from app.io.import_records import Cancelled, Progress, check_cancel
 from app.models import Action, Client, Contact, Invoice, Payment, action_invoices
 from app.services.entries import check_document, store_document
-from app.services.import_bulk import BULK_MIN_ROWS, bulk_schema
+from app.services.import_bulk import BULK_MIN_ROWS, bulk_schema, checks_aside
 from app.services.import_plan import ClientStep, InvoiceStep, Plan
 from app.services.workspace import Workspace
 
@@ -75,6 +75,7 @@ class PlanWriter:
         self.touched: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.updated_invoices: dict[int, list[int]] = defaultdict(list)
         self.done = 0
+        self.bulk = False  # inside ``bulk_schema``: new rows inserted with their CHECKs set aside, checked at its end
         self.source = plan.source.value
         self.dates: dict[date, str] = {}
         self.kept: dict[str, dict[str, tuple[int, str | None]]] = {"settled": {}, "applied": {}, "allocated": {}}
@@ -95,7 +96,11 @@ class PlanWriter:
             return self._write()
         self._sum_kept()
         with bulk_schema(self.session, new_rows):
-            return self._write()
+            self.bulk = True
+            try:
+                return self._write()
+            finally:
+                self.bulk = False
 
     def _sum_kept(self) -> None:
         """What the settlements about to be inserted give each invoice, credit note and payment (bulk path only:
@@ -206,7 +211,11 @@ class PlanWriter:
 
     def _insert(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """The DBAPI's executemany on the session's connection: the bulk of an import, without per-row overhead."""
-        self.session.connection().exec_driver_sql(sql, list(rows))
+        if not self.bulk:
+            self.session.connection().exec_driver_sql(sql, list(rows))
+            return
+        with checks_aside(self.session):
+            self.session.connection().exec_driver_sql(sql, list(rows))
 
     def _invoice_row(self, step: InvoiceStep) -> tuple[Any, ...]:
         record = step.record

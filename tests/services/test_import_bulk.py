@@ -182,3 +182,37 @@ def test_an_over_allocation_in_bulk_is_refused_and_everything_rolls_back(workspa
             "WHERE i.number = 'F2' ORDER BY p.id LIMIT 1")  # F2 has 300,00 € open: 400,00 € is too much
     assert _rows(workspace.path, SCHEMA) == schema
     assert _dump(workspace) == before
+
+
+def test_check_constraints_are_read_from_the_stored_schema(workspace: Workspace) -> None:
+    (sql,) = _rows(workspace.path, "SELECT sql FROM sqlite_master WHERE name = 'allocations'")[0]
+    rules = dict(import_bulk.table_checks(str(sql)))
+    assert rules["ck_allocations_amount_positive"] == "amount_cents > 0"
+    assert rules["ck_allocations_settlement_kind"] == "kind IN ('payment', 'credit_note', 'write_off')"
+    assert rules["ck_allocations_one_source"].startswith("(kind = 'payment' AND payment_id IS NOT NULL")
+    assert import_bulk.table_checks("CREATE TABLE t (a TEXT CHECK (a != ')'), b INT)") == [("", "a != ')'")]
+
+
+@pytest.mark.parametrize(("column", "value", "rule"), [("kind", "'gift'", "ck_invoices_invoice_kind"),
+                                                       ("amount_incl_cents", "0", "ck_invoices_amount_positive"),
+                                                       ("due_date", "'2026-09-01'", "ck_invoices_due_after_issue")])
+def test_a_new_row_breaking_a_check_in_bulk_is_refused_and_everything_rolls_back(
+        workspace: Workspace, ledger: Ledger, column: str, value: str, rule: str) -> None:
+    """The CHECKs set aside while the new rows are inserted are checked once at the end, as SQLite would."""
+    from sqlalchemy.exc import IntegrityError
+
+    schema, before = _rows(workspace.path, SCHEMA), _dump(workspace)
+    values = {"number": "'X1'", "kind": "'invoice'", "client_id": "(SELECT MIN(id) FROM clients)",
+              "issue_date": "'2026-10-01'", "due_date": "'2026-10-31'", "amount_excl_cents": "100",
+              "amount_incl_cents": "120", "currency": "'EUR'", "source": "'fec'", "no_reminder": "0", "notes": "''",
+              column: value}
+    with pytest.raises(IntegrityError, match=rule), workspace.dossier.transaction() as session, \
+            import_bulk.bulk_schema(session, {"invoices": 10 ** 6}), import_bulk.checks_aside(session):
+        session.connection().exec_driver_sql(
+            f"INSERT INTO invoices ({', '.join(values)}) VALUES ({', '.join(values.values())})")
+    assert _rows(workspace.path, SCHEMA) == schema
+    assert _dump(workspace) == before
+    with workspace.dossier.transaction() as session:  # the connection checks every row again
+        assert session.connection().exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+        with pytest.raises(IntegrityError, match="ck_invoices_invoice_kind"):
+            session.connection().exec_driver_sql("UPDATE invoices SET kind = 'gift' WHERE number = 'F2'")
