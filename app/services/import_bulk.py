@@ -1,8 +1,10 @@
 """A bulk write path for large imports: triggers and indexes set aside, kept totals recomputed set-based."""
 
-# The allocation triggers it can redo (and, when the import outweighs the dossier, the secondary indexes) are
-# dropped inside the import's transaction and recreated from their own stored SQL, identical to the migrations'.
-# SQLite's DDL is transactional: a failure or a cancel anywhere rolls the drops back with the rows.
+# The insert triggers it can redo (allocation guards, kept totals and copies, 0009's running sums) and, when the
+# import outweighs the dossier, the secondary indexes are dropped inside the import's transaction and recreated
+# from their own stored SQL, identical to the migrations'. The new rows' CHECKs are set aside while they are
+# inserted and checked at once at the end. SQLite's DDL is transactional: a failure or a cancel anywhere rolls
+# the drops back with the rows.
 
 from __future__ import annotations
 
@@ -112,8 +114,9 @@ def table_sizes(session: Session) -> dict[str, int]:
 @contextmanager
 def bulk_schema(session: Session, new_rows: dict[str, int]) -> Iterator[None]:
     """Inside the caller's transaction: drop the recomputed triggers, and the secondary indexes of every table
-    getting at least as many new rows as it holds; on success, recompute the kept totals of the rows that were
-    there and got settlements, check the guards, and recreate everything from its stored SQL. New invoices and
+    getting at least as many new rows as it holds; on success, check the new rows' CHECKs, add their running sums,
+    recompute the kept totals of the rows that were there and got settlements, check the guards, and recreate
+    everything from its stored SQL. New invoices and
     payments must be inserted with their kept totals (see ``PlanWriter``). On an exception the transaction's rollback
     restores the schema (nothing is recreated here)."""
     connection = session.connection()
