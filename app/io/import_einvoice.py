@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from io import BytesIO
@@ -61,7 +60,7 @@ def parse_einvoice(data: bytes, file: str) -> ParsedFile:
     except _Missing as exc:
         problem = RowProblem(SourceRef(file), exc.args[1], exc.args[0])
         return ParsedFile(kind, file, problems=(problem,), seller=seller)
-    invoice = replace(invoice, original=data, original_filename=file)
+    invoice = invoice._replace(original=data, original_filename=file)
     return ParsedFile(kind, file, (client,), (invoice,), notes=tuple(notes), seller=seller)
 
 

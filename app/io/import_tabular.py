@@ -12,7 +12,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from io import BytesIO, StringIO
 from typing import Any
@@ -494,7 +494,7 @@ def _add_invoice(state: _Rows, record: InvoiceRecord, ref: SourceRef) -> None:
     amounts.append(record.amount_incl_cents)
     if len(set(amounts)) > 1:
         excl = (known.amount_excl_cents or 0) + (record.amount_excl_cents or 0) if known.amount_excl_cents else None
-        state.invoices[record.number] = replace(known, amount_incl_cents=sum(amounts), amount_excl_cents=excl)
+        state.invoices[record.number] = known._replace(amount_incl_cents=sum(amounts), amount_excl_cents=excl)
 
 
 def _add_paid(state: _Rows, record: InvoiceRecord, paid: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -560,8 +560,8 @@ class _Settlements:
             return record
         allocations = tuple(AllocationRecord(item.invoice_number, min(item.amount_cents, increase))
                             for item in record.allocations)
-        return replace(record, amount_cents=increase, external_key=f"{record.external_key}|{record.amount_cents}",
-                       allocations=allocations, cumulative=False)
+        return record._replace(amount_cents=increase, external_key=f"{record.external_key}|{record.amount_cents}",
+                               allocations=allocations, cumulative=False)
 
     def payment(self, record: PaymentRecord) -> None:
         if record.cumulative:
