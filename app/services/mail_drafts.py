@@ -65,7 +65,10 @@ def _preview_data(ws: Workspace, template: str, client_id: int, as_of: date) -> 
     """The letter data the step's e-mail would carry; a client with nothing overdue (or a courtesy text) is
     previewed on its open invoices. A letter that cannot be written (a missing rate) says so, as sending would."""
     statement = letter_data(ws, client_id, LetterKind.STATEMENT, as_of)
-    if template == "courtesy" or not statement.invoices:
+    if template == "courtesy":  # sent before the due date: the invoices still to fall due, as the step lists them
+        coming = tuple(line for line in statement.all_open if line.due_date >= as_of)
+        return replace(statement, invoices=coming or statement.all_open)
+    if not statement.invoices:
         return replace(statement, invoices=statement.all_open)
     return letter_data(ws, client_id, STEP_TEMPLATES.get(template, LetterKind.REMINDER1), as_of)
 

@@ -139,3 +139,11 @@ def test_a_courtesy_reminder_before_the_due_date_goes_without_a_letter(workspace
     assert "Jeanne Durand\nAtelier Test SARL" in text  # no signature set: the sender and the company sign
     assert list(got.message.iter_attachments()) == []  # nothing to claim yet: no reminder letter
     assert [row.state for row in mail_outbox.outbox(workspace)] == [OutboxState.SENT]
+
+
+def test_the_courtesy_preview_lists_the_invoices_still_to_fall_due(workspace: Workspace, book: Ledger) -> None:
+    book.invoice("PRO", "F-201", date(2026, 11, 2), date(2026, 12, 2), 42_000)
+    sections = mail.default_mail_sections("courtesy", "fr")
+    _subject, body = mail_drafts.preview_mail(workspace, "courtesy", "fr", sections, book._clients["PRO"], AS_OF)
+    assert "F-201" in body and format_cents(42_000, language="fr") in body
+    assert "F-101-PRO" not in body and "F-102-PRO" not in body  # already overdue: not "bientôt à échéance"
