@@ -43,6 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bank_match.py /tmp/encaisse-large.encaisse
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/import_fec.py
+	$(BIN)/python bench/mail_outbox.py
 
 # The one-folder bundle of the platform it runs on (installer/encaisse.spec); about 2–3 min on 2 cores.
 bundle: $(VENV)/.installed
