@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.kinds import InvoiceKind, Source
 from app.formatting import format_cents, format_date
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.io.import_records import ParsedFile
 from app.services.import_dto import PreviewRow, RecordType
 from app.services.import_plan import DroppedInvoice, Plan
@@ -60,10 +60,13 @@ def plan_absent(session: Session, plan: Plan, parsed: ParsedFile, known: Known) 
             plan.dropped.append(DroppedInvoice(invoice_id, client_id, number, " — ".join(
                 (number, format_cents(cents), format_date(issued)))))
         plan.absent.append(PreviewRow(record_type, number, names.get(client_id, ""), None, detail, cents, issued))
-    plan.notes.append(_("{count} invoice(s) imported from an earlier FEC and dated {first}–{last} are absent from "
-                        "this file: {removed} will be removed, {kept} kept (see “Absent from the new file”).").format(
-        count=len(candidates), first=format_date(first), last=format_date(last), removed=len(plan.dropped),
-        kept=len(candidates) - len(plan.dropped)))
+    dated = {"count": len(candidates), "first": format_date(first), "last": format_date(last)}
+    plan.notes.append(ngettext(
+        "{count} invoice imported from an earlier FEC and dated {first}–{last} is absent from this file.",
+        "{count} invoices imported from an earlier FEC and dated {first}–{last} are absent from this file.",
+        len(candidates)).format(**dated) + " " + _(
+        "Removed on apply: {removed}; kept: {kept} (see “Absent from the new file”).").format(
+        removed=len(plan.dropped), kept=len(candidates) - len(plan.dropped)))
 
 
 def _activity(session: Session, ids: Sequence[int], removed: Sequence[int]) -> dict[int, list[str]]:

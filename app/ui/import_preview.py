@@ -101,7 +101,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.notes)
         layout.addWidget(self.buttons)
-        self.resize(900, 560)
+        self.resize(1180, 600)  # room for the reasons beside the references, within a 1366×768 screen
         self.progress_state.advanced.connect(self._advanced)
         self._start_preview()
 
@@ -144,8 +144,10 @@ class ImportDialog(QDialog):
             index = list(self.tables).index(key)
             self.tabs.setTabText(index, f"{self.tabs.tabText(index).split(' (')[0]} ({len(rows)})")
         self.tabs.setTabVisible(4, bool(preview.absent))  # only an updated FEC has them
-        if preview.refused and not (preview.created or preview.updated or preview.matched):
-            self.tabs.setCurrentIndex(3)
+        # Open on the first list that has rows (an updated FEC may create nothing and only update).
+        filled = [index for index, table in enumerate(self.tables.values()) if table.rowCount()]
+        if filled:
+            self.tabs.setCurrentIndex(filled[0])
         self.notes.setText("\n".join(f"• {note}" for note in preview.notes[:8]))
         self.apply_button.setEnabled(preview.has_changes and not self.workspace.read_only)
 
@@ -158,7 +160,9 @@ class ImportDialog(QDialog):
             cells = (_(TYPE_LABELS.get(row.type.value, row.type.value)), row.key, row.description,
                      str(row.ref) if row.ref else "", row.detail)
             for column, text in enumerate(cells):
-                table.setItem(index, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # a long reason is cut at the column's edge: whole on hover
+                table.setItem(index, column, item)
         if len(rows) > len(shown):
             table.setItem(len(shown), 2, QTableWidgetItem(_("… and {count} more").format(
                 count=format_count(len(rows) - len(shown)))))

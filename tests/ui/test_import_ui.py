@@ -207,3 +207,27 @@ def test_a_transactions_workbook_maps_to_payments_by_e_mail_and_invoice(qtbot: Q
     assert preview is not None and preview.preview is not None
     assert [row.key for row in preview.preview.created if row.type.value == "payment"] != []
     assert len(preview.preview.refused) == 3  # two expenses and a cash deposit, each with its line and reason
+
+
+def test_an_updated_fec_opens_on_what_changes_and_shows_the_absent_invoices(qtbot: QtBot, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.services.clock import fixed_clock
+    from app.services.workspace import create_workspace
+    from tests.conftest import COMPANY, TODAY
+    from tests.services.test_import_updates import EXTRA_SALE, SAMPLE
+
+    ws = create_workspace(tmp_path / "books.encaisse", replace(COMPANY, siren="123456782", siret="12345678200010"),
+                          clock=fixed_clock(TODAY))
+    text = SAMPLE.read_bytes().decode("utf-8")
+    for folder, version in (("v1", text + EXTRA_SALE), ("v2", text.replace("\tA\t20250210\t", "\t\t\t"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / SAMPLE.name).write_text(version, encoding="utf-8")
+    imports.apply_import(ws, imports.preview_import(ws, tmp_path / "v1" / SAMPLE.name), backup=False)
+    dialog = ImportDialog(ws, SyncRunner(), tmp_path / "v2" / SAMPLE.name)
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.currentIndex() == 1 and dialog.tabs.tabText(1) == "Mis à jour (2)"  # nothing to create
+    assert dialog.tabs.isTabVisible(4) and dialog.tables["absent"].item(0, 1).text() == "F2025-002"
+    assert "1 facture importée d'un FEC précédent" in dialog.notes.text()
+    assert "est absente de ce fichier" in dialog.notes.text()
+    ws.close()
