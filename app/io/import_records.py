@@ -165,6 +165,7 @@ class PaymentRecord(NamedTuple):
     # The amount is a running total ("paid to date" of an invoicing export): what earlier imports recorded under
     # this key is subtracted and only the increase becomes a new payment.
     cumulative: bool = False
+    currency: str = "EUR"  # as the file says, like its invoices' (a USD export stays USD)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "clients": ("name", "client_code", "siren", "vat_number", "address_line1", "address_line2", "postcode", "city",
                 "country", "email", "phone", "payment_terms_days"),
     "payments": ("client", "date", "amount", "invoice_number", "client_code", "email", "reference", "method",
-                 "kind"),
+                 "currency", "kind"),
 }
 REQUIRED = {"invoices": ("number", "client", "issue_date", "amount_incl"), "clients": ("name",),
             "payments": ("date", "amount")}
@@ -502,7 +502,8 @@ def _add_paid(state: _Rows, record: InvoiceRecord, paid: int) -> None:
     if any(payment.external_key == key for payment in state.payments[-3:]):
         return  # a line-item export repeats the invoice's paid amount on each line
     state.payments.append(PaymentRecord(record.ref, record.client_key, record.issue_date, paid, key,
-                                        allocations=(AllocationRecord(record.number, paid),), cumulative=True))
+                                        allocations=(AllocationRecord(record.number, paid),), cumulative=True,
+                                        currency=record.currency))
 
 
 def _payer_of(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> str:
@@ -541,4 +542,5 @@ def _payment_row(state: _Rows, ref: SourceRef, row: tuple[str, ...]) -> None:
     method = next((_METHODS[word] for word in words if word in _METHODS), "transfer")
     state.payments.append(PaymentRecord(
         ref, client, received, amount, f"{base}#{occurrence}"[:120], method=method, bank_reference=reference,
-        allocations=(AllocationRecord(number, amount),) if number else ()))
+        allocations=(AllocationRecord(number, amount),) if number else (),
+        currency=(state.get(row, "currency") or "EUR")[:3].upper()))

@@ -35,7 +35,7 @@ _INVOICE_SQL = ("INSERT INTO invoices (number, kind, client_id, issue_date, due_
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")
 _PAYMENT_SQL = ("INSERT INTO payments (client_id, received_on, amount_cents, currency, method, bank_reference, "
                 "source, external_key, notes, allocated_cents, allocated_through) "
-                "VALUES (?, ?, ?, 'EUR', ?, ?, ?, ?, '', ?, ?)")
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)")
 _NOTHING_KEPT = (0, None)
 _ALLOCATION_SQL = ("INSERT INTO allocations (invoice_id, kind, payment_id, credit_note_id, amount_cents, on_date, "
                    "reason, client_id, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -278,7 +278,7 @@ class PlanWriter:
         allocated, client_ids, source, iso, dates = self.kept["allocated"].get, self.client_ids, self.source, \
             self.iso, self.dates
         rows = [(client_ids[r.client_key], dates.get(r.received_on) or iso(r.received_on), r.amount_cents,
-                 methods[r.method], r.bank_reference[:120], source, r.external_key[:120],
+                 r.currency[:3], methods[r.method], r.bank_reference[:120], source, r.external_key[:120],
                  *allocated(r.external_key, _NOTHING_KEPT)) for r in new]
         last = self._last_id("payments")
         for chunk in _chunks(rows, REPORT_EVERY):

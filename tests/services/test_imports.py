@@ -292,6 +292,9 @@ def test_xlsx_samples(workspace: Workspace) -> None:
         payment = session.scalars(select(Payment).where(Payment.source == "xlsx")
                                   .where(Payment.external_key.not_like("paid:%"))).one()
         assert (payment.amount_cents, payment.method, str(payment.received_on)) == (1000, "cash", "2020-01-01")
+        # The workbook is in US dollars, like its invoices: the payment says so rather than turning into euros.
+        assert payment.currency == "USD"
+        assert session.scalar(select(Invoice.currency).where(Invoice.number == "INV-00001")) == "USD"
         assert session.scalar(select(Invoice.settled_cents).where(Invoice.number == "INV-00001")) == 1000
     assert not imports.preview_import(workspace, path).has_changes
 
