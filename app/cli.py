@@ -300,6 +300,8 @@ def _run_import(args: argparse.Namespace, out: Callable[[str], object]) -> int:
         result = imports.apply_import(ws, preview)
         out(_("Imported: {created} created, {updated} updated, {matched} matched; backup {backup}").format(
             created=result.created, updated=result.updated, matched=result.matched, backup=result.backup))
+        if result.removed_note():
+            out(result.removed_note())
     finally:
         ws.close()
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from app.formatting import format_cents, format_date
+from app.i18n import ngettext
 from app.io.import_records import ImportCancelled, ImportKind, ImportRefused, ParsedFile, SourceRef
 
 # The interface names these through the services layer.
@@ -96,3 +97,11 @@ class ImportResult:
     backup: Path | None = None
     client_ids: tuple[int, ...] = ()  # clients whose records changed (to refresh their pages)
     removed: int = 0  # earlier invoices an updated FEC no longer holds, removed (the history keeps them)
+
+    def removed_note(self) -> str:
+        """The sentence the summaries add when an updated FEC removed invoices ("" when it removed none)."""
+        if not self.removed:
+            return ""
+        return ngettext("{count} earlier invoice absent from the file was removed (the history keeps it).",
+                        "{count} earlier invoices absent from the file were removed (the history keeps them).",
+                        self.removed).format(count=self.removed)

@@ -185,9 +185,9 @@ class ImportDialog(QDialog):
         self.busy = False
         self.outcome = result
         self.progress.hide()
-        self.summary.setText(_("Imported: {created} created, {updated} updated, {matched} matched. Backup: {backup}")
-                             .format(created=result.created, updated=result.updated, matched=result.matched,
-                                     backup=result.backup or "—"))
+        done = _("Imported: {created} created, {updated} updated, {matched} matched. Backup: {backup}").format(
+            created=result.created, updated=result.updated, matched=result.matched, backup=result.backup or "—")
+        self.summary.setText(f"{done} {result.removed_note()}".strip())
         self.cancel_button.setText(_("Close"))
         self.imported.emit()
 

@@ -96,6 +96,8 @@ def test_an_invoice_absent_from_the_new_file_is_removed_when_untouched(ws: Works
     assert any("F2025-002" not in note and "1" in note and ("absent" in note.lower()) for note in preview.notes)
     result = imports.apply_import(ws, preview, backup=False)
     assert result.removed == 1
+    assert result.removed_note() == ("1 facture antérieure absente du fichier a été supprimée "
+                                     "(l'historique la conserve).")
     with ws.dossier.reading() as session:
         assert session.scalars(select(Invoice.number)).all() == ["F2025-001"]
         note = session.scalars(select(Action).order_by(Action.id.desc())).first()
