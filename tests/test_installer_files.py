@@ -179,7 +179,12 @@ def test_install_sh_installs_then_uninstalls_and_keeps_the_data(tmp_path: Path) 
     data = prefix / "share" / "Encaisse" / "recent.json"  # where platformdirs puts the data folder here
     data.parent.mkdir(parents=True)
     data.write_text("[]", encoding="utf-8")
+    mimeapps = tmp_path / "config" / "mimeapps.list"  # as `xdg-mime default` leaves it, beside another choice
+    mimeapps.parent.mkdir(exist_ok=True)
+    mimeapps.write_text("[Default Applications]\napplication/x-encaisse=encaisse.desktop\ntext/plain=gedit.desktop\n",
+                        encoding="utf-8")
     said = run("--uninstall")
+    assert mimeapps.read_text(encoding="utf-8") == "[Default Applications]\ntext/plain=gedit.desktop\n"
     assert not command.exists() and not (prefix / "lib" / "encaisse").exists()
     assert not (prefix / "share" / "applications" / "encaisse.desktop").exists()
     assert not list((prefix / "share" / "icons").rglob("encaisse.*"))

@@ -132,6 +132,11 @@ do_uninstall() {
         rm -f "$HICOLOR/${size}x$size/apps/encaisse.png" "$HICOLOR/${size}x$size/mimetypes/application-x-encaisse.png"
     done
     rm -f "$HICOLOR/scalable/apps/encaisse.svg" "$HICOLOR/scalable/mimetypes/application-x-encaisse.svg"
+    # The default-program line install wrote (xdg-mime default) would point at a menu entry that is gone.
+    MIMEAPPS="${XDG_CONFIG_HOME:-$HOME/.config}/mimeapps.list"
+    if [ "$PREFIX" = "$HOME/.local" ] && [ -f "$MIMEAPPS" ]; then
+        sed -i '/^application\/x-encaisse=encaisse\.desktop;*$/d' "$MIMEAPPS"
+    fi
     refresh
     echo "Encaisse removed from $PREFIX."
     echo "Your dossiers and the data folder (${XDG_DATA_HOME:-$HOME/.local/share}/Encaisse) were kept."
