@@ -148,6 +148,14 @@ def _path_label(path: Path) -> QLabel:
     return label
 
 
+def show_about(parent: QWidget, dossier: Path | None) -> AboutDialog:
+    """Open the About dialog over ``parent`` (window-modal, deleted when closed)."""
+    dialog = AboutDialog(dossier, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 def add_help_menu(window: QMainWindow, dossier: Path | None) -> QAction:
     """Aide > À propos d'Encaisse… and À propos de Qt…; returns the first (tests trigger it)."""
     menu = window.menuBar().addMenu(_("&Help"))
@@ -155,11 +163,7 @@ def add_help_menu(window: QMainWindow, dossier: Path | None) -> QAction:
     about.setObjectName("help_about")
     about.setMenuRole(QAction.MenuRole.AboutRole)
 
-    def open_dialog() -> None:
-        dialog = AboutDialog(dossier, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-    about.triggered.connect(lambda _checked=False: open_dialog())
+    about.triggered.connect(lambda _checked=False: show_about(window, dossier))
     menu.addAction(about)
     about_qt = QAction(_("About &Qt…"), window)
     about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.services.dto import RecentDossier
+from app.ui.about_dialog import show_about
 from app.ui.drops import accept_dossier_drag, take_dropped_dossier
 from app.ui.icons import icon
 from app.ui.widgets import brand
@@ -84,6 +85,12 @@ class StartScreen(QWidget):
         for button in (self.new_button, self.open_button, self.demo_button):
             column.addWidget(button)
         column.addStretch(1)
+        about = QPushButton(_("&About Encaisse…"))
+        about.setFlat(True)
+        about.setStyleSheet("QPushButton { text-align: left; color: palette(link); padding: 2px 0; }")
+        about.clicked.connect(lambda _checked=False: show_about(self, None))
+        self.about_button = about
+        column.addWidget(about)
         return column
 
     def _right_column(self) -> QVBoxLayout:

@@ -197,3 +197,17 @@ def test_demo_is_regenerated_to_end_on_the_chosen_date() -> None:
     assert again == first
     latest = sqlite3.connect(again).execute("SELECT MAX(issue_date) FROM invoices").fetchone()[0]
     assert "2026-10-01" < latest <= "2026-11-23"
+
+
+def test_the_start_screen_opens_the_about_dialog_without_a_dossier(qtbot: QtBot) -> None:
+    from app import __version__
+    from app.ui.about_dialog import AboutDialog
+
+    screen = StartScreen(lambda: [])
+    qtbot.addWidget(screen)
+    assert screen.about_button.text() == "À &propos d'Encaisse…"
+    screen.about_button.click()
+    (dialog,) = screen.findChildren(AboutDialog)
+    assert __version__ in dialog.version_label.text()
+    assert dialog.dossier_label.text() == "Aucun dossier ouvert"
+    dialog.close()
