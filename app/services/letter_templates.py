@@ -29,7 +29,14 @@ from app.letters.templating import SECTIONS, check_sections, parse_sections, ren
 from app.paths import resource
 from app.services.dto import Problem
 from app.services.letters_load import read_creditor
-from app.services.settings import LETTER_DEADLINE_DAYS, LETTER_TEMPLATES, read_setting, write_setting
+from app.services.settings import (
+    LETTER_DEADLINE_DAYS,
+    LETTER_TEMPLATES,
+    put_entry,
+    read_entries,
+    read_setting,
+    write_setting,
+)
 from app.services.validation import ValidationFailed
 from app.services.workspace import Workspace
 
@@ -53,8 +60,7 @@ def default_sections(kind: LetterKind, language: str) -> dict[str, str]:
 
 
 def _overrides(session: Session) -> dict[str, Any]:
-    stored = read_setting(session, LETTER_TEMPLATES)
-    return stored if isinstance(stored, dict) else {}
+    return read_entries(session, LETTER_TEMPLATES)
 
 
 def sections_in(session: Session, kind: LetterKind, language: str) -> dict[str, str]:
@@ -77,17 +83,13 @@ def save_template(ws: Workspace, kind: LetterKind, language: str, sections: dict
     cleaned = {name: sections.get(name, "").strip() for name in SECTIONS}
     check_sections(cleaned)
     with ws.dossier.transaction() as session:
-        overrides = dict(_overrides(session))
-        overrides[_key(kind, language)] = cleaned
-        write_setting(session, LETTER_TEMPLATES, overrides)
+        put_entry(session, LETTER_TEMPLATES, _key(kind, language), cleaned)
 
 
 def reset_template(ws: Workspace, kind: LetterKind, language: str) -> None:
     """Back to the shipped wording."""
     with ws.dossier.transaction() as session:
-        overrides = dict(_overrides(session))
-        if overrides.pop(_key(kind, language), None) is not None:
-            write_setting(session, LETTER_TEMPLATES, overrides)
+        put_entry(session, LETTER_TEMPLATES, _key(kind, language), None)
 
 
 def sample_data(ws: Workspace, kind: LetterKind, language: str, as_of: date) -> LetterData:

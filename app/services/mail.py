@@ -26,6 +26,8 @@ from app.services.settings import (
     MAIL_DOSSIER_KEY,
     MAIL_SMTP,
     MAIL_TEMPLATES,
+    put_entry,
+    read_entries,
     read_setting,
     write_setting,
 )
@@ -199,8 +201,7 @@ def default_mail_sections(template: str, language: str) -> dict[str, str]:
 
 
 def _stored_templates(session: Session) -> dict[str, Any]:
-    stored = read_setting(session, MAIL_TEMPLATES)
-    return stored if isinstance(stored, dict) else {}
+    return read_entries(session, MAIL_TEMPLATES)
 
 
 def mail_sections_in(session: Session, template: str, language: str) -> dict[str, str]:
@@ -218,17 +219,13 @@ def save_mail_template(ws: Workspace, template: str, language: str, sections: di
     check_sections(cleaned, allowed)
     check_mail_template(cleaned)
     with ws.dossier.transaction() as session:
-        stored = dict(_stored_templates(session))
-        stored[_template_key(template, language)] = cleaned
-        write_setting(session, MAIL_TEMPLATES, stored)
+        put_entry(session, MAIL_TEMPLATES, _template_key(template, language), cleaned)
 
 
 def reset_mail_template(ws: Workspace, template: str, language: str) -> None:
     """Back to the shipped wording of this step and language."""
     with ws.dossier.transaction() as session:
-        stored = dict(_stored_templates(session))
-        if stored.pop(_template_key(template, language), None) is not None:
-            write_setting(session, MAIL_TEMPLATES, stored)
+        put_entry(session, MAIL_TEMPLATES, _template_key(template, language), None)
 
 
 def mail_template_sections(ws: Workspace, template: str, language: str) -> tuple[dict[str, str], TemplateSource]:

@@ -37,6 +37,23 @@ def write_setting(session: Session, spec: SettingSpec, value: Any) -> None:
     session.merge(Setting(key=spec.key, value=json.dumps(value)))
 
 
+def read_entries(session: Session, spec: SettingSpec) -> dict[str, Any]:
+    """A setting that maps keys to values (the user's templates), empty when unset or damaged."""
+    stored = read_setting(session, spec)
+    return stored if isinstance(stored, dict) else {}
+
+
+def put_entry(session: Session, spec: SettingSpec, key: str, value: Any | None) -> None:
+    """Set one key of such a setting, or remove it with ``None`` (written only when something changes)."""
+    entries = dict(read_entries(session, spec))
+    if value is None:
+        if entries.pop(key, None) is None:
+            return
+    else:
+        entries[key] = value
+    write_setting(session, spec, entries)
+
+
 # The "À faire" list (DESIGN.md §4 rules 6–7).
 BANK_MAX_AGE_DAYS = SettingSpec("bank.max_age_days", 5, N_("Warn when the last bank statement is older than (days)"))
 BANK_LAST_IMPORT = SettingSpec("bank.last_import", None, N_("Last bank statement import"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,32 +29,12 @@ from app.i18n import N_, _
 from app.services import imports
 from app.services.import_dto import ImportCancelled, ImportKind, ImportPreview, ImportResult, PreviewRow
 from app.services.workspace import Workspace
-from app.ui.tasks import Runner, show_error
+from app.ui.tasks import CancellableProgress, Runner, show_error
 
 TYPE_LABELS = {"client": N_("Client"), "invoice": N_("Invoice"), "credit_note": N_("Credit note"),
                "payment": N_("Payment"), "bank_line": N_("Bank line")}
 FILE_FILTER = N_("Files to import (*.csv *.txt *.xlsx *.pdf *.xml *.sta *.940 *.swi *.ofx *.qfx *.cfo);;All files (*)")
 SHOWN_ROWS = 2000
-
-
-class ImportProgress(QObject):
-    """Carries progress from the worker to the dialog (queued signal) and the Cancel button's wish back.
-
-    Signals:
-        advanced(int, int): done, total.
-    """
-
-    advanced = Signal(int, int)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cancel_requested = False
-
-    def report(self, done: int, total: int) -> None:
-        self.advanced.emit(done, total)
-
-    def cancelled(self) -> bool:
-        return self.cancel_requested
 
 
 class ImportDialog(QDialog):
@@ -74,7 +54,7 @@ class ImportDialog(QDialog):
         self.preview: ImportPreview | None = None
         self.outcome: ImportResult | None = None
         self.busy = False
-        self.progress_state = ImportProgress()
+        self.progress_state = CancellableProgress()
         self.summary = QLabel(_("Reading {file}…").format(file=path.name))
         self.summary.setWordWrap(True)
         self.progress = QProgressBar()

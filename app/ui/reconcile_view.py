@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,27 +44,7 @@ from app.services.workspace import Workspace
 from app.ui.columns import SORT_ROLE
 from app.ui.reconcile_model import SHOWN, Decision, ReconcileModel, ReconcileProxy, ReconcileRow, RowState
 from app.ui.reconcile_panel import LinePanel
-from app.ui.tasks import Runner, show_error
-
-
-class ApplyProgress(QObject):
-    """Progress from the worker (queued signal) and the Cancel wish back to it.
-
-    Signals:
-        advanced(int, int): lines done, lines in all.
-    """
-
-    advanced = Signal(int, int)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cancel_requested = False
-
-    def report(self, done: int, total: int) -> None:
-        self.advanced.emit(done, total)
-
-    def cancelled(self) -> bool:
-        return self.cancel_requested
+from app.ui.tasks import CancellableProgress, Runner, show_error
 
 
 class ReconcileDialog(QDialog):
@@ -82,7 +62,7 @@ class ReconcileDialog(QDialog):
         self.workspace, self.runner, self.source = workspace, runner, source
         self.preview: StatementPreview | None = None
         self.busy = False
-        self.state = ApplyProgress()
+        self.state = CancellableProgress()
         self.model = ReconcileModel()
         self.proxy = ReconcileProxy(self.model)
         self.shown = QComboBox()

@@ -180,3 +180,24 @@ class SyncRunner:
         except Exception as exc:  # delivered like the threaded runner does
             job.error = exc
         self._delivery.deliver(job)
+
+
+class CancellableProgress(QObject):
+    """Progress from a worker to its dialog (a queued signal) and the Cancel button's wish back to the worker:
+    ``report`` and ``cancelled`` are the callbacks long services take (imports, reconciliation).
+
+    Signals:
+        advanced(int, int): done, total.
+    """
+
+    advanced = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel_requested = False
+
+    def report(self, done: int, total: int) -> None:
+        self.advanced.emit(done, total)
+
+    def cancelled(self) -> bool:
+        return self.cancel_requested
