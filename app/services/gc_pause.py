@@ -21,6 +21,12 @@ def collector_paused() -> Iterator[None]:
     dashboard's and the "À faire" list's time, for objects that hold no cycles. Nested or concurrent blocks
     (the UI may refresh both at once) share one pause; the collector's state before the first is restored
     after the last.
+
+    On the way out, what the block allocated and still holds (a preview keeps its 200,000 rows) goes straight to
+    the oldest generation: ``freeze`` then ``unfreeze`` only moves the lists (and zeroes the young count).
+    Re-enabling the collector as it is would have the next allocation run a young collection over all of it
+    (measured: 0.47 s after a 500,000-line FEC preview). Cycles among those objects are still collected, at the
+    next full collection.
     """
     global _depth, _was_enabled
     with _lock:
@@ -34,4 +40,6 @@ def collector_paused() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
