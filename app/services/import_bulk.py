@@ -161,15 +161,22 @@ def checks_aside(session: Session) -> Iterator[None]:
 
 
 def _check_new_rows(connection: Connection, last: dict[str, int]) -> None:
-    """Every CHECK of the bulk tables over their new rows, at once: a violation raises what SQLite raises."""
+    """Every CHECK of the bulk tables over their new rows: one scan per table for all its CHECKs, then, only when
+    a row breaks one, the CHECK it breaks; a violation raises what SQLite raises."""
     for table, bound in _NEW_ROWS:
         stored = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
                                             (table,)).scalar()
-        for name, rule in table_checks(str(stored or "")):
-            # As SQLite decides: a CHECK fails when its expression is false, not when it is NULL.
-            query = f"SELECT id FROM {table} WHERE id > ? AND NOT coalesce(({rule}), 1) LIMIT 1"
-            if connection.exec_driver_sql(query, (last[bound],)).first() is not None:
-                message = f"CHECK constraint failed: {name or rule}"
+        # As SQLite decides: a CHECK fails when its expression is false, not when it is NULL.
+        rules = [(name, f"coalesce(({rule}), 1)") for name, rule in table_checks(str(stored or ""))]
+        if not rules:
+            continue
+        query = f"SELECT id FROM {table} WHERE id > ? AND NOT ({' AND '.join(test for _name, test in rules)}) LIMIT 1"
+        found = connection.exec_driver_sql(query, (last[bound],)).first()
+        if found is None:
+            continue
+        for name, test in rules:
+            if not connection.exec_driver_sql(f"SELECT {test} FROM {table} WHERE id = ?", (found[0],)).scalar():
+                message = f"CHECK constraint failed: {name or test}"
                 raise IntegrityError(query, (last[bound],), sqlite3.IntegrityError(message))
 
 

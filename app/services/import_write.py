@@ -78,6 +78,7 @@ class PlanWriter:
         self.bulk = False  # inside ``bulk_schema``: new rows inserted with their CHECKs set aside, checked at its end
         self.source = plan.source.value
         self.dates: dict[date, str] = {}
+        self.copies: dict[str, tuple[int, str]] = {}  # invoice number → (client id, due date): allocations copy them
         self.kept: dict[str, dict[str, tuple[int, str | None]]] = {"settled": {}, "applied": {}, "allocated": {}}
         self.total = len(plan.invoices) + len(plan.payments) + len(plan.allocations) + len(plan.clients)
 
@@ -105,13 +106,15 @@ class PlanWriter:
     def _sum_kept(self) -> None:
         """What the settlements about to be inserted give each invoice, credit note and payment (bulk path only:
         new rows are inserted with them, as the set-aside triggers would have left them)."""
+        settled, allocated, applied, iso, dates = self.kept["settled"], self.kept["allocated"], self.kept["applied"], \
+            self.iso, self.dates
         for step in self.plan.allocations:
-            day = self.iso(step.on_date)
-            _add(self.kept["settled"], step.invoice_number, step.amount_cents, day)
+            day, cents = dates.get(step.on_date) or iso(step.on_date), step.amount_cents
+            _add(settled, step.invoice_number, cents, day)
             if step.payment_key:
-                _add(self.kept["allocated"], step.payment_key, step.amount_cents, day)
+                _add(allocated, step.payment_key, cents, day)
             else:
-                _add(self.kept["applied"], step.credit_note_number, step.amount_cents, day)
+                _add(applied, step.credit_note_number, cents, day)
 
     def _write(self) -> tuple[int, ...]:
         self.clients()
@@ -174,12 +177,12 @@ class PlanWriter:
         return int(self.session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
                    or 0)
 
-    def _new_ids(self, sql: str, last: int, count: int, statement: Any, column: Any,
-                 keys: Sequence[Any]) -> list[Any]:
-        """The rows just inserted, by key: those above the previous largest id (SQLite's rowids grow), or by key
-        when that does not give exactly them."""
-        rows = self.session.connection().exec_driver_sql(sql, (last,)).all()
-        return list(rows) if len(rows) == count else self._select_in(statement, column, keys)
+    def _new_ids(self, table: str, last: int, statement: Any, column: Any, keys: Sequence[Any]) -> list[Any]:
+        """(key, id) of the rows just inserted, in insertion order: SQLite gives each new row the largest id plus
+        one, so they are ``last + 1`` onwards when exactly those ids are there; else (ids reused after an
+        AUTOINCREMENT gap, say) they are read back by key."""
+        ids = _inserted_ids(self.session, table, last, len(keys))
+        return list(zip(keys, ids, strict=True)) if ids is not None else self._select_in(statement, column, keys)
 
     def _select_in(self, statement: Any, column: Any, values: Sequence[Any]) -> list[Any]:
         rows: list[Any] = []
@@ -196,14 +199,8 @@ class PlanWriter:
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_INVOICE_SQL, chunk)
             self.tick(len(chunk))
-        self.invoice_ids.update(self._new_ids("SELECT number, id FROM invoices WHERE id > ?", last, len(new),
-                                              select(Invoice.number, Invoice.id), Invoice.number,
-                                              [step.record.number for step in new]))
-        client_ids, touched = self.client_ids, self.touched
-        for step in new:
-            record = step.record
-            touched[client_ids[record.client_key]]["credit_notes" if record.is_credit_note else "invoices"].append(
-                record.number)
+        self.invoice_ids.update(self._new_ids("invoices", last, select(Invoice.number, Invoice.id), Invoice.number,
+                                              [row[0] for row in rows]))
         changed = [step for step in self.plan.invoices if step.invoice_id is not None]
         if changed:
             self._update_invoices(changed)
@@ -219,24 +216,27 @@ class PlanWriter:
             self.session.connection().exec_driver_sql(sql, list(rows))
 
     def _invoice_rows(self, steps: list[InvoiceStep]) -> list[tuple[Any, ...]]:
-        """The new invoices' rows; the loop's lookups bound once (100,000 rows in a large FEC)."""
-        client_ids, source, iso, dates = self.client_ids, self.source, self.iso, self.dates
-        settled, applied = self.kept["settled"].get, self.kept["applied"].get
+        """The new invoices' rows, noting each in its client's history and its copies for the allocations; the
+        loop's lookups bound once (100,000 rows in a large FEC)."""
+        client_ids, source, iso, dates, copies = self.client_ids, self.source, self.iso, self.dates, self.copies
+        settled, applied, touched = self.kept["settled"].get, self.kept["applied"].get, self.touched
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         for step in steps:
             record = step.record
-            number, incl, issued = record.number, record.amount_incl_cents, record.issue_date
+            number, incl, issued, due = record.number, record.amount_incl_cents, record.issue_date, step.due_date
             excl = record.amount_excl_cents if record.amount_excl_cents is not None else incl
             notes = _("Payment reference: {ref}").format(ref=record.payment_reference) \
                 if record.payment_reference else ""
             settled_cents, settled_through = settled(number, _NOTHING_KEPT)
             applied_cents, applied_through = applied(number, _NOTHING_KEPT)
-            append((number[:60], _CREDIT_NOTE if record.is_credit_note else _INVOICE, client_ids[record.client_key],
-                    dates.get(issued) or iso(issued), dates.get(step.due_date) or iso(step.due_date),
-                    max(0, min(excl, incl)), incl, record.currency[:3], source,
-                    (record.external_key or number)[:120], notes, settled_cents, settled_through, applied_cents,
-                    applied_through))
+            client_id, due_text = client_ids[record.client_key], dates.get(due) or iso(due)
+            copies[number] = (client_id, due_text)
+            touched[client_id]["credit_notes" if record.is_credit_note else "invoices"].append(number)
+            append((number[:60], _CREDIT_NOTE if record.is_credit_note else _INVOICE, client_id,
+                    dates.get(issued) or iso(issued), due_text, max(0, min(excl, incl)), incl, record.currency[:3],
+                    source, (record.external_key or number)[:120], notes, settled_cents, settled_through,
+                    applied_cents, applied_through))
         return rows
 
     def iso(self, day: date) -> str:
@@ -285,9 +285,8 @@ class PlanWriter:
             self._insert(_PAYMENT_SQL, chunk)
             self.tick(len(chunk))
         self.payment_ids.update(self._new_ids(
-            "SELECT external_key, id FROM payments WHERE id > ?", last, len(new),
-            select(Payment.external_key, Payment.id).where(Payment.source == self.plan.source),
-            Payment.external_key, [r.external_key for r in new]))
+            "payments", last, select(Payment.external_key, Payment.id).where(Payment.source == self.plan.source),
+            Payment.external_key, [row[7] for row in rows]))
         payment_ids, touched = self.payment_ids, self.touched
         for step in self.plan.payments:
             if step.payment_id is not None:
@@ -299,8 +298,9 @@ class PlanWriter:
         already: a trigger that counts a settlement by its due date then counts it once, at the insert."""
         numbers = {a.invoice_number for a in self.plan.allocations}
         numbers |= {a.credit_note_number for a in self.plan.allocations if a.credit_note_number}
-        copies = {step.record.number: (self.client_ids[step.record.client_key], self.iso(step.due_date))
-                  for step in self.plan.invoices}
+        copies = self.copies  # the new invoices' were noted as their rows were made; the changed ones' here
+        copies.update({step.record.number: (self.client_ids[step.record.client_key], self.iso(step.due_date))
+                       for step in self.plan.invoices if step.invoice_id is not None})
         missing = sorted(number for number in numbers if number not in self.invoice_ids or number not in copies)
         for number, invoice_id, client_id, due in self._select_in(
                 select(Invoice.number, Invoice.id, Invoice.client_id, Invoice.due_date), Invoice.number, missing):
@@ -334,12 +334,26 @@ class PlanWriter:
                 for client_id, what in sorted(self.touched.items())]
         if not rows:
             return
-        ids = self.session.execute(insert(Action).returning(Action.id, Action.client_id, sort_by_parameter_order=True),
-                                   rows).all()
+        last = self._last_id("actions")
+        self.session.execute(insert(Action), rows)  # an executemany: RETURNING would go in batches of statements
+        inserted = _inserted_ids(self.session, "actions", last, len(rows))
+        if inserted is None:  # not one id after the other: read them back, in the order they were inserted
+            inserted = [int(value) for value in self.session.connection().exec_driver_sql(
+                "SELECT id FROM actions WHERE id > ? ORDER BY id", (last,)).scalars()]
+        ids = zip(inserted, (row["client_id"] for row in rows), strict=True)
         links = [{"action_id": action_id, "invoice_id": invoice_id} for action_id, client_id in ids
                  for invoice_id in sorted(set(self.updated_invoices.get(client_id, ())))]
         if links:
             self.session.execute(insert(action_invoices), links)
+
+
+def _inserted_ids(session: Session, table: str, last: int, count: int) -> range | None:
+    """The ids of the ``count`` rows just inserted above ``last``, when they are exactly ``last + 1`` onwards."""
+    found = session.connection().exec_driver_sql(f"SELECT count(*), min(id), max(id) FROM {table} WHERE id > ?",
+                                                 (last,)).one()
+    if found[0] != count or (count and (found[1] != last + 1 or found[2] != last + count)):
+        return None
+    return range(last + 1, last + count + 1)
 
 
 def _add(totals: dict[str, tuple[int, str | None]], key: str, cents: int, day: str) -> None:
