@@ -336,11 +336,11 @@ class PlanWriter:
             return
         last = self._last_id("actions")
         self.session.execute(insert(Action), rows)  # an executemany: RETURNING would go in batches of statements
-        inserted = _inserted_ids(self.session, "actions", last, len(rows))
+        inserted: Sequence[int] | None = _inserted_ids(self.session, "actions", last, len(rows))
         if inserted is None:  # not one id after the other: read them back, in the order they were inserted
             inserted = [int(value) for value in self.session.connection().exec_driver_sql(
                 "SELECT id FROM actions WHERE id > ? ORDER BY id", (last,)).scalars()]
-        ids = zip(inserted, (row["client_id"] for row in rows), strict=True)
+        ids = zip(inserted, sorted(self.touched), strict=True)
         links = [{"action_id": action_id, "invoice_id": invoice_id} for action_id, client_id in ids
                  for invoice_id in sorted(set(self.updated_invoices.get(client_id, ())))]
         if links:
