@@ -151,9 +151,11 @@ class PlanWriter:
         new = [step for step in self.plan.clients.values() if step.client_id is None]
         now = datetime.combine(self.ws.clock(), datetime.min.time())
         if new:
-            self.session.execute(insert(Client), [_client_row(step, now) for step in new])
-            codes = [step.account_code for step in new]
-            found = dict(self._select_in(select(Client.account_code, Client.id), Client.account_code, codes))
+            last = self._last_id("clients")
+            rows = [_client_row(step, now) for step in new]
+            self.session.execute(insert(Client), rows)
+            found = dict(self._new_ids("clients", last, select(Client.account_code, Client.id), Client.account_code,
+                                       [step.account_code for step in new]))
             for step in new:
                 self.client_ids[step.record.key] = found[step.account_code]
                 self.touched[found[step.account_code]]["clients"].append(step.account_code)
