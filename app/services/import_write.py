@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.kinds import ActionKind, InvoiceKind, PaymentMethod
 from app.domain.records import SettlementKind
 from app.i18n import _
-from app.io.import_records import Cancelled, InvoiceRecord, Progress, check_cancel
+from app.io.import_records import Cancelled, InvoiceRecord, PaymentRecord, Progress, check_cancel
 from app.models import Action, Client, Contact, Invoice, Payment, action_invoices
 from app.services.entries import check_document, store_document
 from app.services.import_bulk import BULK_MIN_ROWS, bulk_schema, checks_aside
@@ -42,6 +42,8 @@ _NOTHING_KEPT = (0, None)
 _INVOICE_FIELDS = itemgetter(*(InvoiceRecord._fields.index(name) for name in (
     "number", "client_key", "issue_date", "amount_incl_cents", "amount_excl_cents", "currency", "is_credit_note",
     "external_key", "payment_reference")))
+_PAYMENT_FIELDS = itemgetter(*(PaymentRecord._fields.index(name) for name in (
+    "client_key", "received_on", "amount_cents", "external_key", "method", "bank_reference", "currency")))
 _ALLOCATION_SQL = ("INSERT INTO allocations (invoice_id, kind, payment_id, credit_note_id, amount_cents, on_date, "
                    "reason, client_id, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -280,13 +282,7 @@ class PlanWriter:
     # Payments and allocations ---------------------------------------------------------------------------------
 
     def payments(self) -> None:
-        new = [step.record for step in self.plan.payments if step.payment_id is None]
-        methods = {method: _method(method).value for method in {r.method for r in new}}
-        allocated, client_ids, source, iso, dates = self.kept["allocated"].get, self.client_ids, self.source, \
-            self.iso, self.dates
-        rows = [(client_ids[r.client_key], dates.get(r.received_on) or iso(r.received_on), r.amount_cents,
-                 r.currency[:3], methods[r.method], r.bank_reference[:120], source, r.external_key[:120],
-                 *allocated(r.external_key, _NOTHING_KEPT)) for r in new]
+        rows = self._payment_rows()
         last = self._last_id("payments")
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_PAYMENT_SQL, chunk)
@@ -294,11 +290,28 @@ class PlanWriter:
         self.payment_ids.update(self._new_ids(
             "payments", last, select(Payment.external_key, Payment.id).where(Payment.source == self.plan.source),
             Payment.external_key, [row[7] for row in rows]))
-        payment_ids, touched = self.payment_ids, self.touched
+
+    def _payment_rows(self) -> list[tuple[Any, ...]]:
+        """The new payments' rows; every payment of the plan (new or lettered anew) noted in its client's history."""
+        allocated, client_ids, source, iso, dates = self.kept["allocated"].get, self.client_ids, self.source, \
+            self.iso, self.dates
+        touched, payment_ids, methods = self.touched, self.payment_ids, dict[str, str]()
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
         for step in self.plan.payments:
+            client_key, received, cents, key, method, bank_reference, currency = _PAYMENT_FIELDS(step.record)
+            client_id = client_ids[client_key]
+            touched[client_id]["payments"].append(key)
             if step.payment_id is not None:
-                payment_ids[step.record.external_key] = step.payment_id
-            touched[client_ids[step.record.client_key]]["payments"].append(step.record.external_key)
+                payment_ids[key] = step.payment_id
+                continue
+            stored_method = methods.get(method)
+            if stored_method is None:
+                stored_method = methods[method] = _method(method).value
+            allocated_cents, allocated_through = allocated(key, _NOTHING_KEPT)
+            append((client_id, dates.get(received) or iso(received), cents, currency[:3], stored_method,
+                    bank_reference[:120], source, key[:120], allocated_cents, allocated_through))
+        return rows
 
     def allocations(self) -> None:
         """The settlements, with their invoice's client and due date (the copies migration 0006 keeps) filled in
