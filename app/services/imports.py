@@ -83,10 +83,13 @@ def register_handler(kinds: Iterable[ImportKind], *, parse: ParseFn, preview: Pr
 
 
 def handler_for(kind: ImportKind) -> Handler | None:
-    """The handler of ``kind``, loading the plugin modules once; None when nobody handles it yet."""
-    if not _plugins_loaded:
-        _plugins_loaded.append(True)
+    """The handler of ``kind``; None when nobody handles it yet. The invoice kinds are registered at the first call,
+    the plugin modules (bank statements) at the first call for a kind still without a handler: a FEC import from the
+    command line does not load the bank matching."""
+    if not _HANDLERS:
         _register_invoice_kinds()
+    if kind not in _HANDLERS and not _plugins_loaded:
+        _plugins_loaded.append(True)
         for name in PLUGINS:
             try:
                 importlib.import_module(name)
