@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.kinds import ActionKind, InvoiceKind, PaymentMethod
@@ -38,6 +38,8 @@ _PAYMENT_SQL = ("INSERT INTO payments (client_id, received_on, amount_cents, cur
                 "source, external_key, notes, allocated_cents, allocated_through) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)")
 _NOTHING_KEPT = (0, None)
+# Clients and history notes go in through Core: the ORM's bulk insert adds 0.1 s of bookkeeping per 5,000 rows.
+_CLIENTS, _ACTIONS = cast(Table, Client.__table__), cast(Table, Action.__table__)
 # The fields of an InvoiceRecord a new row needs, in one C-level call per record.
 _INVOICE_FIELDS = itemgetter(*(InvoiceRecord._fields.index(name) for name in (
     "number", "client_key", "issue_date", "amount_incl_cents", "amount_excl_cents", "currency", "is_credit_note",
@@ -160,7 +162,7 @@ class PlanWriter:
         if new:
             last = self._last_id("clients")
             rows = [_client_row(step, now) for step in new]
-            self.session.execute(insert(Client), rows)
+            self.session.connection().execute(insert(_CLIENTS), rows)
             found = dict(self._new_ids("clients", last, select(Client.account_code, Client.id), Client.account_code,
                                        [step.account_code for step in new]))
             for step in new:
@@ -355,7 +357,7 @@ class PlanWriter:
         if not rows:
             return
         last = self._last_id("actions")
-        self.session.execute(insert(Action), rows)  # an executemany: RETURNING would go in batches of statements
+        self.session.connection().execute(insert(_ACTIONS), rows)
         inserted: Sequence[int] | None = _inserted_ids(self.session, "actions", last, len(rows))
         if inserted is None:  # not one id after the other: read them back, in the order they were inserted
             inserted = [int(value) for value in self.session.connection().exec_driver_sql(

@@ -69,6 +69,7 @@ class Handler:
 
 _HANDLERS: dict[ImportKind, Handler] = {}
 _plugins_loaded: list[bool] = []
+_invoice_kinds_loaded: list[bool] = []  # a bank module imported first registers its kinds without these
 
 
 def register_handler(kinds: Iterable[ImportKind], *, parse: ParseFn, preview: PreviewFn, apply: ApplyFn,
@@ -86,7 +87,8 @@ def handler_for(kind: ImportKind) -> Handler | None:
     """The handler of ``kind``; None when nobody handles it yet. The invoice kinds are registered at the first call,
     the plugin modules (bank statements) at the first call for a kind still without a handler: a FEC import from the
     command line does not load the bank matching."""
-    if not _HANDLERS:
+    if not _invoice_kinds_loaded:
+        _invoice_kinds_loaded.append(True)
         _register_invoice_kinds()
     if kind not in _HANDLERS and not _plugins_loaded:
         _plugins_loaded.append(True)
