@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -17,11 +16,9 @@ from app.formatting import format_cents, format_date
 from app.i18n import _, ngettext
 from app.io.import_records import ParsedFile
 from app.services.import_dto import PreviewRow, RecordType
-from app.services.import_plan import DroppedInvoice, Plan
+from app.services.import_steps import DroppedInvoice, ExistingInvoice, Plan
 
 CHUNK = 900
-# (id, client id, source, external key, kind, issue date, amount) by number, as the plan read them
-Known = dict[str, tuple[int, int, str, str | None, str, date, int]]
 # What counts as activity besides the import, per link table: (query with {ids}, what the preview says)
 _ACTIVITY = (
     ("SELECT invoice_id FROM allocations WHERE invoice_id IN ({ids}) AND id NOT IN ({removed}) "
@@ -35,19 +32,25 @@ _ACTIVITY = (
 )
 
 
-def plan_absent(session: Session, plan: Plan, parsed: ParsedFile, known: Known) -> None:
-    """Fill ``plan.absent`` (all shown) and ``plan.dropped`` (those removed on apply)."""
+def plan_absent(session: Session, plan: Plan, parsed: ParsedFile, known: Mapping[str, ExistingInvoice]) -> None:
+    """Fill ``plan.absent`` (all shown) and ``plan.dropped`` (those removed on apply); ``known``: the dossier's."""
     assert parsed.period is not None
     first, last = parsed.period
+    if not known:
+        return  # a first import: no need for the set of the file's numbers
     in_file = {record.number for record in parsed.invoices}
-    candidates = {number: row for number, row in known.items()
-                  if row[2] == Source.FEC.value and row[3] and first <= row[5] <= last and number not in in_file}
+    fec = Source.FEC.value
+    candidates = {number: row for number, row in known.items() if row.source == fec and row.external_key
+                  and first <= row.issue_date <= last and number not in in_file}
     if not candidates:
         return
     removed = [allocation_id for item in plan.unlettered for allocation_id in item.allocation_ids]
-    activity = _activity(session, [row[0] for row in candidates.values()], removed)
-    names = _client_names(session, {row[1] for row in candidates.values()})
-    for number, (invoice_id, client_id, _source, _key, kind, issued, cents) in sorted(candidates.items()):
+    activity = _activity(session, [row.id for row in candidates.values()], removed)
+    names = _client_names(session, {row.client_id for row in candidates.values()})
+    for number in sorted(candidates):
+        row = candidates[number]
+        invoice_id, client_id, kind, issued, cents = row.id, row.client_id, row.kind, row.issue_date, \
+            row.amount_incl_cents
         record_type = RecordType.CREDIT_NOTE if kind == InvoiceKind.CREDIT_NOTE.value else RecordType.INVOICE
         found = activity.get(invoice_id, [])
         if parsed.problems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -23,12 +23,21 @@ from app.io.import_records import (
     ImportKind,
     InvoiceRecord,
     ParsedFile,
-    PaymentRecord,
     Progress,
     check_cancel,
 )
 from app.models import Allocation, Client, Company, Contact, Invoice, Payment
 from app.services.import_dto import PreviewRow, RecordType
+from app.services.import_steps import NO_CHANGES, OpenInvoices
+from app.services.import_steps import AllocationStep as AllocationStep  # the steps are named from here too
+from app.services.import_steps import ClientStep as ClientStep
+from app.services.import_steps import DossierFacts as DossierFacts
+from app.services.import_steps import DroppedInvoice as DroppedInvoice
+from app.services.import_steps import ExistingInvoice as ExistingInvoice
+from app.services.import_steps import InvoiceStep as InvoiceStep
+from app.services.import_steps import PaymentStep as PaymentStep
+from app.services.import_steps import Plan as Plan
+from app.services.import_steps import Unlettered as Unlettered
 
 SOURCES = {ImportKind.CSV: Source.CSV, ImportKind.XLSX: Source.XLSX, ImportKind.FEC: Source.FEC,
            ImportKind.FACTURX: Source.FACTURX, ImportKind.CII: Source.FACTURX, ImportKind.UBL: Source.UBL}
@@ -44,126 +53,6 @@ def normalised_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
     text = re.sub(r"[^a-z0-9]+", " ", text.replace(".", ""))
     return " ".join(_LEGAL_FORMS.sub(" ", text).split())
-
-
-@dataclass
-class ClientStep:
-    """A file's client resolved against the dossier: an existing id, or None to create it."""
-
-    record: ClientRecord
-    client_id: int | None
-    account_code: str
-    name: str
-    terms_days: int
-    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-
-@dataclass
-class InvoiceStep:
-    record: InvoiceRecord
-    invoice_id: int | None
-    due_date: date
-    changes: dict[str, tuple[object, object]] = field(default_factory=dict)
-
-
-@dataclass
-class PaymentStep:
-    record: PaymentRecord
-    payment_id: int | None
-
-
-@dataclass
-class AllocationStep:
-    """A settlement to add: from a payment (by its file key) or a credit note (by number) to an invoice."""
-
-    invoice_number: str
-    amount_cents: int
-    on_date: date
-    payment_key: str = ""
-    credit_note_number: str = ""
-    reason: str = ""
-
-
-@dataclass
-class Unlettered:
-    """Allocations a lettrage made that the updated FEC no longer letters: removed, the invoice open again."""
-
-    allocation_ids: list[int]
-    client_id: int
-    invoice_id: int
-    number: str
-    source_key: str  # the payment's key or the credit note's number
-    cents: int
-
-
-@dataclass
-class DroppedInvoice:
-    """An invoice of an earlier FEC that the updated one no longer holds, with nothing else done with it."""
-
-    id: int
-    client_id: int
-    number: str
-    description: str
-
-
-@dataclass
-class ExistingInvoice:
-    id: int
-    client_id: int
-    source: str
-    external_key: str | None
-    kind: str
-    issue_date: date
-    due_date: date
-    amount_incl_cents: int
-    amount_excl_cents: int
-    settled_cents: int
-    has_original: bool
-
-
-@dataclass
-class Plan:
-    """Everything to write, and the preview rows that describe it."""
-
-    source: Source
-    clients: dict[str, ClientStep] = field(default_factory=dict)
-    invoices: list[InvoiceStep] = field(default_factory=list)
-    payments: list[PaymentStep] = field(default_factory=list)
-    allocations: list[AllocationStep] = field(default_factory=list)
-    created: list[PreviewRow] = field(default_factory=list)
-    updated: list[PreviewRow] = field(default_factory=list)
-    refused: list[PreviewRow] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    fatal: str = ""
-    own_keys: set[str] = field(default_factory=set)  # buyers that are the dossier's company (purchase invoices)
-    unlettered: list[Unlettered] = field(default_factory=list)
-    absent: list[PreviewRow] = field(default_factory=list)  # earlier invoices the updated file no longer holds
-    dropped: list[DroppedInvoice] = field(default_factory=list)  # … of which those removed on apply
-
-
-@dataclass
-class DossierFacts:
-    """The parts of the dossier an import compares with, read once."""
-
-    company_siren: str
-    company_vat: str
-    default_terms: int
-    clients: dict[int, Client]
-    by_code: dict[str, int]
-    by_siren: dict[str, int]
-    by_vat: dict[str, int]
-    by_name: dict[str, int]
-    by_email: dict[str, int]  # a contact's e-mail → its client (payers of a transactions export)
-    invoices: dict[str, ExistingInvoice]
-    payments: dict[str, tuple[int, int, int]]  # external key → (id, client id, amount)
-    paid_by_payment: dict[int, int]  # payment id → allocated cents
-    allocated: dict[tuple[int, int], int]  # (payment id, invoice id) → cents
-    credit_used: dict[int, int]  # credit note id → allocated cents
-    credit_allocated: dict[tuple[int, int], int]  # (credit note id, invoice id) → cents
-    running: dict[str, int] = field(default_factory=dict)  # running-total key → cents recorded so far
-    # FEC lettrage in the dossier: (payment id, 0) or (0, credit note id) → invoice id → [(allocation id, cents)]
-    lettered: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = field(default_factory=dict)
 
 
 def _read_dossier(session: Session, source: Source) -> DossierFacts:
@@ -265,16 +154,15 @@ def make_plan(session: Session, parsed: ParsedFile, *, progress: Progress | None
         if plan.fatal:
             return plan
     _plan_clients(plan, dossier, parsed)
-    _Invoices(plan, dossier, progress, cancelled).run(parsed)
+    invoices = _Invoices(plan, dossier, progress, cancelled)
+    invoices.run(parsed)
     from app.services.import_settlements import SettlementPlanner  # it builds on this module's steps
 
-    SettlementPlanner(plan, dossier).run(parsed)
+    SettlementPlanner(plan, dossier, invoices.book).run(parsed)
     if parsed.period is not None:
         from app.services.import_absent import plan_absent
 
-        plan_absent(session, plan, parsed, {number: (e.id, e.client_id, e.source, e.external_key, e.kind,
-                                                      e.issue_date, e.amount_incl_cents)
-                                             for number, e in dossier.invoices.items()})
+        plan_absent(session, plan, parsed, dossier.invoices)
     return plan
 
 
@@ -382,18 +270,59 @@ class _Invoices:
         self.plan, self.dossier, self.progress, self.cancelled = plan, dossier, progress, cancelled
         self.seen: set[str] = set()
         self.from_terms = 0
+        self.source = plan.source.value  # enum attributes looked up once, not once per invoice
+        self.kinds = (InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value)
+        self.book = OpenInvoices({key: step.client_id if step.client_id is not None else f"new:{key}"
+                                  for key, step in plan.clients.items()})
+        # What ``batch`` needs of each client, looked up once: its name, owner reference and payment terms (as the
+        # timedelta a due date "from the terms" adds, made once per distinct value).
+        terms = {days: timedelta(days=days) for days in {client.terms_days for client in plan.clients.values()}}
+        self.clients = {key: (step.name, self.book.refs[key], terms[step.terms_days])
+                        for key, step in plan.clients.items()}
 
     def run(self, parsed: ParsedFile) -> None:
         total = len(parsed.invoices)
-        for index, record in enumerate(parsed.invoices):
-            if index % REPORT_EVERY == 0:
-                check_cancel(self.cancelled)
-                if self.progress is not None:
-                    self.progress(index, total)
-            self.one(record)
+        for start in range(0, total, REPORT_EVERY):
+            check_cancel(self.cancelled)
+            if self.progress is not None:
+                self.progress(start, total)
+            self.batch(parsed.invoices[start:start + REPORT_EVERY])
         if self.from_terms:
             self.plan.notes.append(_("{count} due date(s) come from the payment terms (the file has none).").format(
                 count=self.from_terms))
+
+    def batch(self, records: Sequence[InvoiceRecord]) -> None:
+        """``one`` for each record, with its common case inline: a new number of a known client, due on or after
+        its issue date, is created (a first import of a 500,000-line FEC has 100,000 of them)."""
+        clients, seen, known = self.clients, self.seen, self.dossier.invoices
+        steps, created, new = self.plan.invoices, self.plan.created, tuple.__new__
+        open_, owner, issued_on = self.book.open, self.book.owner, self.book.issued
+        invoice, credit_note = RecordType.INVOICE, RecordType.CREDIT_NOTE
+        from_terms = 0
+        for record in records:
+            number = record.number
+            client = clients.get(record.client_key)
+            if client is None or number in seen or number in known:
+                self.one(record)
+                continue
+            name, ref, terms = client
+            issued, given = record.issue_date, record.due_date
+            due = issued + terms if given is None else given
+            if due < issued:
+                self.one(record)
+                continue
+            seen.add(number)
+            from_terms += given is None
+            # What ``create`` does, the named tuples built without their Python-level __new__ (all fields given).
+            cents = record.amount_incl_cents
+            issued_on[number] = issued
+            if record.is_credit_note:
+                kind = credit_note
+            else:
+                kind, open_[number], owner[number] = invoice, cents, ref
+            steps.append(new(InvoiceStep, (record, None, due, NO_CHANGES)))
+            created.append(new(PreviewRow, (kind, number, name, record.ref, "", cents, issued)))
+        self.from_terms += from_terms
 
     def refuse(self, record: InvoiceRecord, reason: str) -> None:
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
@@ -425,14 +354,18 @@ class _Invoices:
 
     def create(self, record: InvoiceRecord, client: ClientStep, due: date) -> None:
         self.from_terms += record.due_date is None
-        self.plan.invoices.append(InvoiceStep(record, None, due))
+        self.plan.invoices.append(InvoiceStep(record, None, due, NO_CHANGES))
+        self.book.issued[record.number] = record.issue_date
+        if not record.is_credit_note:
+            self.book.open[record.number] = record.amount_incl_cents
+            self.book.owner[record.number] = self.book.refs[record.client_key]
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
         self.plan.created.append(PreviewRow(kind, record.number, client.name, record.ref, "",
                                             record.amount_incl_cents, record.issue_date))
 
     def compare(self, record: InvoiceRecord, client: ClientStep, due: date, existing: ExistingInvoice) -> None:
-        ours = existing.source == self.plan.source.value and (existing.external_key or "") == record.key
-        wanted_kind = InvoiceKind.CREDIT_NOTE.value if record.is_credit_note else InvoiceKind.INVOICE.value
+        ours = existing.source == self.source and (existing.external_key or "") == record.key
+        wanted_kind = self.kinds[record.is_credit_note]
         if existing.client_id != client.client_id or existing.kind != wanted_kind:  # a new client owns none yet
             self.refuse(record, _("Number {number} is already used by another client's invoice or credit note.")
                         .format(number=record.number))
@@ -451,6 +384,9 @@ class _Invoices:
                         .format(number=record.number))
             return
         self.plan.invoices.append(InvoiceStep(record, existing.id, due, changes))
+        self.book.issued[record.number] = record.issue_date
+        if not record.is_credit_note:  # its client stays the dossier's (the same, checked above)
+            self.book.open[record.number] = record.amount_incl_cents - existing.settled_cents
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
         self.plan.updated.append(PreviewRow(kind, record.number, client.name, record.ref, _describe_changes(changes),
                                             record.amount_incl_cents, record.issue_date))

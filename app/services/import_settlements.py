@@ -3,64 +3,108 @@ file gives (FEC lettrage, CSV "paid" columns), capped at what is open, and lettr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from app.domain.kinds import InvoiceKind, Source
 from app.formatting import format_cents
 from app.i18n import _
 from app.io.import_records import AllocationRecord, InvoiceRecord, ParsedFile, PaymentRecord, SourceRef
 from app.services.import_dto import PreviewRow, RecordType
-from app.services.import_plan import (
+from app.services.import_plan import lettrage_reason
+from app.services.import_steps import (
     AllocationStep,
     ClientStep,
     DossierFacts,
+    OpenInvoices,
     PaymentStep,
     Plan,
     Unlettered,
-    lettrage_reason,
 )
+
+_NO_ALLOCATION = AllocationRecord("", 0)  # stands for none, or several, in the common case of ``payments``
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _dossier_invoices(dossier: DossierFacts) -> tuple[dict[str, int], dict[str, int | str], dict[str, date]]:
+    """What is open on each invoice of the dossier and its client (credit notes have neither), each one's issue date."""
+    open_: dict[str, int] = {}
+    owner: dict[str, int | str] = {}
+    issued: dict[str, date] = {}
+    invoice = InvoiceKind.INVOICE.value
+    for number, existing in dossier.invoices.items():
+        if existing.kind == invoice:
+            open_[number] = existing.amount_incl_cents - existing.settled_cents
+            owner[number] = existing.client_id
+        issued[number] = existing.issue_date
+    return open_, owner, issued
+
+
+def _over(first: dict[K, V], then: dict[K, V]) -> dict[K, V]:
+    """``first`` updated with ``then`` (without copying ``then`` when there is nothing under it)."""
+    return first | then if first else then
 
 
 class SettlementPlanner:
     """Payments and the allocations the file gives (FEC lettrage, CSV "paid" columns), capped at what is open."""
 
-    def __init__(self, plan: Plan, dossier: DossierFacts) -> None:
+    def __init__(self, plan: Plan, dossier: DossierFacts, book: OpenInvoices) -> None:
         self.plan, self.dossier = plan, dossier
         self.settles = _("settles {numbers}")  # looked up once: 100,000 payments may say it
-        # What is open on each invoice number (the dossier's, and those about to be created), and their client.
-        self.open: dict[str, int] = {}
-        self.owner: dict[str, int | str] = {}
-        for number, existing in dossier.invoices.items():
-            if existing.kind == InvoiceKind.INVOICE.value:
-                self.open[number] = existing.amount_incl_cents - existing.settled_cents
-                self.owner[number] = existing.client_id
-        for step in plan.invoices:
-            record = step.record
-            if record.is_credit_note:
-                continue
-            if step.invoice_id is None:
-                self.open[record.number] = record.amount_incl_cents
-                self.owner[record.number] = self._client_ref(record.client_key)
-            else:
-                self.open[record.number] = record.amount_incl_cents - dossier.invoices[record.number].settled_cents
-        self.issued: dict[str, date] = {n: e.issue_date for n, e in dossier.invoices.items()}
-        self.issued.update({s.record.number: s.record.issue_date for s in plan.invoices})
-
-    def _client_ref(self, client_key: str) -> int | str:
-        step = self.plan.clients.get(client_key)
-        if step is None:
-            return ""
-        return step.client_id if step.client_id is not None else f"new:{client_key}"
+        before, field, after = self.settles.partition("{numbers}")
+        plain = field and not any(brace in before + after for brace in "{}")
+        self.settles_around: tuple[str, str] | None = (before, after) if plain else None
+        self.fec = plan.source == Source.FEC
+        self.refs = book.refs
+        # What is open on each invoice number (the dossier's, and those the file creates or updates), their client
+        # and issue date: the file's, from ``book``, over the dossier's.
+        open_, owner, issued = _dossier_invoices(dossier)
+        self.open, self.owner, self.issued = _over(open_, book.open), _over(owner, book.owner), \
+            _over(issued, book.issued)
+        self.numbers: dict[int, str] = {}
 
     def run(self, parsed: ParsedFile) -> None:
         self.numbers = {existing.id: number for number, existing in self.dossier.invoices.items()}
-        for payment in parsed.payments:
-            self.payment(payment)
+        self.payments(parsed.payments)
         for note in parsed.invoices:
             if note.is_credit_note and note.client_key in self.plan.clients and (
                     note.allocations or note.number in self.dossier.invoices):
                 self.credit_note(note)
+
+    def payments(self, records: Sequence[PaymentRecord]) -> None:
+        """``payment`` for each record, with its common case inline (a first import of a 500,000-line FEC has 100,000
+        of them): a new payment of a client the file creates, with one allocation that fits whole in one of the new
+        invoices of that client. Whatever ``payment`` and ``allocate`` would do besides is left to them."""
+        known, invoices, given = self.dossier.payments, self.dossier.invoices, self.dossier.allocated
+        open_, owner, issued, fec = self.open, self.owner, self.issued, self.fec
+        # The clients the file creates, each with its owner reference.
+        newcomers = {key: (step, self.refs[key]) for key, step in self.plan.clients.items() if step.client_id is None}
+        steps, created, allocations = self.plan.payments, self.plan.created, self.plan.allocations
+        new, payment, (before, after), plain = tuple.__new__, RecordType.PAYMENT, self.settles_around or ("", ""), \
+            self.settles_around is not None
+        for record in records:
+            newcomer = newcomers.get(record.client_key)
+            if newcomer is None or record.cumulative or record.external_key in known:
+                self.payment(record)
+                continue
+            client, ref = newcomer
+            # As ``payment`` for a payment_id of None: no lettrage to undo, nothing used yet.
+            key, on, cents, items = record.external_key, record.received_on, record.amount_cents, record.allocations
+            number, wanted, letter = items[0] if len(items) == 1 else _NO_ALLOCATION
+            left = open_.get(number, 0)
+            if 0 < wanted <= left and wanted <= cents and owner.get(number) == ref \
+                    and number not in invoices:  # (else what the payment already gives counts: ``allocate``)
+                open_[number] = left - wanted
+                day = issued[number]  # a new invoice's (the owner says so): later than ``on`` when paid in advance
+                allocations.append(new(AllocationStep, (number, wanted, on if on >= day else day, key, "",
+                                                        lettrage_reason(letter) if fec else "")))
+                settles = before + number + after if plain else self._settles([number])
+            else:
+                settles = self._settles(self.allocate(items, on, cents, record.ref, client, given, 0, key, ""))
+            steps.append(new(PaymentStep, (record, None)))
+            created.append(new(PreviewRow, (payment, key, client.name, record.ref, settles, cents, on)))
 
     def unletter(self, source: tuple[int, int], allocations: tuple[AllocationRecord, ...], key: str) -> list[str]:
         """Undo what earlier FEC lettrage allocated from ``source`` beyond what the file letters now.
@@ -139,23 +183,28 @@ class SettlementPlanner:
         undone = self.unletter((payment_id, 0), record.allocations, record.external_key) if payment_id else []
         used = self.dossier.paid_by_payment.get(payment_id, 0) if payment_id else 0
         added = self.allocate(record.allocations, record.received_on, record.amount_cents - used, record.ref,
-                              client, payment_key=record.external_key,
-                              already=lambda invoice_id: self.dossier.allocated.get((payment_id or 0, invoice_id), 0))
-        shown = (client.name, record.ref)
+                              client, self.dossier.allocated, payment_id or 0, payment_key=record.external_key)
         if payment_id is None:
             self.plan.payments.append(PaymentStep(record, None))
-            settles = self.settles.format(numbers=", ".join(added)) if added else ""
-            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, settles,
-                                                record.amount_cents, record.received_on))
+            self.plan.created.append(PreviewRow(RecordType.PAYMENT, record.external_key, client.name, record.ref,
+                                                self._settles(added), record.amount_cents, record.received_on))
         elif added or undone:
             self.plan.payments.append(PaymentStep(record, payment_id))
             detail = "; ".join(filter(None, (
                 _("no longer settles {numbers}").format(numbers=", ".join(undone)) if undone else "",
                 _("settles {numbers}").format(numbers=", ".join(added)) if added else "")))
-            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, *shown, detail,
-                                                record.amount_cents, record.received_on))
+            self.plan.updated.append(PreviewRow(RecordType.PAYMENT, record.external_key, client.name, record.ref,
+                                                detail, record.amount_cents, record.received_on))
         else:
             self.plan.unchanged += 1
+
+    def _settles(self, added: list[str]) -> str:
+        if not added:
+            return ""
+        if self.settles_around is None:
+            return self.settles.format(numbers=", ".join(added))
+        before, after = self.settles_around
+        return before + ", ".join(added) + after  # what format gives when {numbers} is the template's only field
 
     def credit_note(self, record: InvoiceRecord) -> None:
         client = self.plan.clients[record.client_key]
@@ -165,41 +214,43 @@ class SettlementPlanner:
             self.unletter((0, note_id), record.allocations, record.number)
         used = self.dossier.credit_used.get(note_id, 0)
         added = self.allocate(record.allocations, record.issue_date, record.amount_incl_cents - used, record.ref,
-                              client, credit_note_number=record.number,
-                              already=lambda invoice_id: self.dossier.credit_allocated.get((note_id, invoice_id), 0))
+                              client, self.dossier.credit_allocated, note_id, credit_note_number=record.number)
         if added and existing is not None and not any(s.record.number == record.number for s in self.plan.invoices):
             self.plan.updated.append(PreviewRow(RecordType.CREDIT_NOTE, record.number, client.name, record.ref,
                                                 _("settles {numbers}").format(numbers=", ".join(added))))
 
     def allocate(self, allocations: tuple[AllocationRecord, ...], on: date, available: int, ref: SourceRef,
-                 client: ClientStep, *, already: Callable[[int], int], payment_key: str = "",
+                 client: ClientStep, given: dict[tuple[int, int], int], source_id: int, payment_key: str = "",
                  credit_note_number: str = "") -> list[str]:
-        """Add the allocations not yet in the dossier, within what the invoice and the payment still hold."""
+        """Add the allocations not yet in the dossier, within what the invoice and the payment still hold.
+
+        ``given[(source_id, invoice id)]``: what the payment or credit note already gives each invoice of the dossier.
+        """
         added: list[str] = []
-        owner: int | str = client.client_id if client.client_id is not None else f"new:{client.record.key}"
+        owner = self.refs[client.record.key]  # the same key as the plan's (see _plan_clients)
+        known, open_, owners, fec = self.dossier.invoices, self.open, self.owner, self.fec
         for item in allocations:
-            number, wanted = item.invoice_number, item.amount_cents
-            existing = self.dossier.invoices.get(number)
-            done = already(existing.id) if existing is not None else 0
-            missing = wanted - done
+            number = item.invoice_number
+            existing = known.get(number)
+            missing = item.amount_cents - (given.get((source_id, existing.id), 0) if existing is not None else 0)
             if missing <= 0:
                 continue
-            if number not in self.open or self.owner.get(number) != owner:
+            if number not in open_ or owners.get(number) != owner:
                 self._refuse_allocation(ref, number, _("invoice {number} is not an open invoice of this client")
                                         .format(number=number))
                 continue
-            amount = min(missing, self.open[number], available)
+            amount = min(missing, open_[number], available)
             if amount <= 0:
                 continue
             if amount < missing:
                 self.plan.notes.append(_("{ref}: {amount} of the {wanted} lettered to {number} allocated; the rest "
                                          "exceeds what is open.").format(ref=ref, amount=format_cents(amount),
                                                                          wanted=format_cents(missing), number=number))
-            self.open[number] -= amount
+            open_[number] -= amount
             available -= amount
-            reason = lettrage_reason(item.letter) if self.plan.source == Source.FEC else ""
             self.plan.allocations.append(AllocationStep(number, amount, max(on, self.issued.get(number, on)),
-                                                        payment_key, credit_note_number, reason))
+                                                        payment_key, credit_note_number,
+                                                        lettrage_reason(item.letter) if fec else ""))
             added.append(number)
         return added
 
