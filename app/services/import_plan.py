@@ -296,7 +296,7 @@ class _Invoices:
         its issue date, is created (a first import of a 500,000-line FEC has 100,000 of them)."""
         clients, seen, known = self.clients, self.seen, self.dossier.invoices
         steps, created, new = self.plan.invoices, self.plan.created, tuple.__new__
-        open_, owner, issued_on = self.book.open, self.book.owner, self.book.issued
+        open_, placed = self.book.open, self.book.placed
         invoice, credit_note = RecordType.INVOICE, RecordType.CREDIT_NOTE
         from_terms = 0
         for record in records:
@@ -315,11 +315,10 @@ class _Invoices:
             from_terms += given is None
             # What ``create`` does, the named tuples built without their Python-level __new__ (all fields given).
             cents = record.amount_incl_cents
-            issued_on[number] = issued
             if record.is_credit_note:
-                kind = credit_note
+                kind, placed[number] = credit_note, (None, issued)
             else:
-                kind, open_[number], owner[number] = invoice, cents, ref
+                kind, open_[number], placed[number] = invoice, cents, (ref, issued)
             steps.append(new(InvoiceStep, (record, None, due, NO_CHANGES)))
             created.append(new(PreviewRow, (kind, number, name, record.ref, "", cents, issued)))
         self.from_terms += from_terms
@@ -355,10 +354,11 @@ class _Invoices:
     def create(self, record: InvoiceRecord, client: ClientStep, due: date) -> None:
         self.from_terms += record.due_date is None
         self.plan.invoices.append(InvoiceStep(record, None, due, NO_CHANGES))
-        self.book.issued[record.number] = record.issue_date
-        if not record.is_credit_note:
+        if record.is_credit_note:
+            self.book.placed[record.number] = (None, record.issue_date)
+        else:
             self.book.open[record.number] = record.amount_incl_cents
-            self.book.owner[record.number] = self.book.refs[record.client_key]
+            self.book.placed[record.number] = (self.book.refs[record.client_key], record.issue_date)
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
         self.plan.created.append(PreviewRow(kind, record.number, client.name, record.ref, "",
                                             record.amount_incl_cents, record.issue_date))
@@ -384,9 +384,12 @@ class _Invoices:
                         .format(number=record.number))
             return
         self.plan.invoices.append(InvoiceStep(record, existing.id, due, changes))
-        self.book.issued[record.number] = record.issue_date
-        if not record.is_credit_note:  # its client stays the dossier's (the same, checked above)
+        # Its client stays the dossier's (the same, checked above); its dates are the file's.
+        if record.is_credit_note:
+            self.book.placed[record.number] = (None, record.issue_date)
+        else:
             self.book.open[record.number] = record.amount_incl_cents - existing.settled_cents
+            self.book.placed[record.number] = (existing.client_id, record.issue_date)
         kind = RecordType.CREDIT_NOTE if record.is_credit_note else RecordType.INVOICE
         self.plan.updated.append(PreviewRow(kind, record.number, client.name, record.ref, _describe_changes(changes),
                                             record.amount_incl_cents, record.issue_date))

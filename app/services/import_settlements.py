@@ -24,22 +24,23 @@ from app.services.import_steps import (
 )
 
 _NO_ALLOCATION = AllocationRecord("", 0)  # stands for none, or several, in the common case of ``payments``
+_NOWHERE: tuple[int | str | None, date] = (None, date.min)  # no invoice of that number: nobody's
 K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _dossier_invoices(dossier: DossierFacts) -> tuple[dict[str, int], dict[str, int | str], dict[str, date]]:
-    """What is open on each invoice of the dossier and its client (credit notes have neither), each one's issue date."""
+def _dossier_invoices(dossier: DossierFacts) -> tuple[dict[str, int], dict[str, tuple[int | str | None, date]]]:
+    """What is open on each invoice of the dossier, and where each one stands (as ``OpenInvoices``)."""
     open_: dict[str, int] = {}
-    owner: dict[str, int | str] = {}
-    issued: dict[str, date] = {}
+    placed: dict[str, tuple[int | str | None, date]] = {}
     invoice = InvoiceKind.INVOICE.value
     for number, existing in dossier.invoices.items():
         if existing.kind == invoice:
             open_[number] = existing.amount_incl_cents - existing.settled_cents
-            owner[number] = existing.client_id
-        issued[number] = existing.issue_date
-    return open_, owner, issued
+            placed[number] = (existing.client_id, existing.issue_date)
+        else:
+            placed[number] = (None, existing.issue_date)  # a credit note is nobody's open invoice
+    return open_, placed
 
 
 def _over(first: dict[K, V], then: dict[K, V]) -> dict[K, V]:
@@ -60,9 +61,8 @@ class SettlementPlanner:
         self.refs = book.refs
         # What is open on each invoice number (the dossier's, and those the file creates or updates), their client
         # and issue date: the file's, from ``book``, over the dossier's.
-        open_, owner, issued = _dossier_invoices(dossier)
-        self.open, self.owner, self.issued = _over(open_, book.open), _over(owner, book.owner), \
-            _over(issued, book.issued)
+        open_, placed = _dossier_invoices(dossier)
+        self.open, self.placed = _over(open_, book.open), _over(placed, book.placed)
         self.numbers: dict[int, str] = {}
 
     def run(self, parsed: ParsedFile) -> None:
@@ -78,7 +78,7 @@ class SettlementPlanner:
         of them): a new payment of a client the file creates, with one allocation that fits whole in one of the new
         invoices of that client. Whatever ``payment`` and ``allocate`` would do besides is left to them."""
         known, invoices, given = self.dossier.payments, self.dossier.invoices, self.dossier.allocated
-        open_, owner, issued, fec = self.open, self.owner, self.issued, self.fec
+        open_, placed, fec = self.open, self.placed, self.fec
         # The clients the file creates, each with its owner reference.
         newcomers = {key: (step, self.refs[key]) for key, step in self.plan.clients.items() if step.client_id is None}
         steps, created, allocations = self.plan.payments, self.plan.created, self.plan.allocations
@@ -94,10 +94,10 @@ class SettlementPlanner:
             key, on, cents, items = record.external_key, record.received_on, record.amount_cents, record.allocations
             number, wanted, letter = items[0] if len(items) == 1 else _NO_ALLOCATION
             left = open_.get(number, 0)
-            if 0 < wanted <= left and wanted <= cents and owner.get(number) == ref \
+            owner, day = placed.get(number, _NOWHERE)
+            if 0 < wanted <= left and wanted <= cents and owner == ref \
                     and number not in invoices:  # (else what the payment already gives counts: ``allocate``)
-                open_[number] = left - wanted
-                day = issued[number]  # a new invoice's (the owner says so): later than ``on`` when paid in advance
+                open_[number] = left - wanted  # and ``day`` is its issue date (later than ``on``: paid in advance)
                 allocations.append(new(AllocationStep, (number, wanted, on if on >= day else day, key, "",
                                                         lettrage_reason(letter) if fec else "")))
                 settles = before + number + after if plain else self._settles([number])
@@ -228,14 +228,14 @@ class SettlementPlanner:
         """
         added: list[str] = []
         owner = self.refs[client.record.key]  # the same key as the plan's (see _plan_clients)
-        known, open_, owners, fec = self.dossier.invoices, self.open, self.owner, self.fec
+        known, open_, placed, fec = self.dossier.invoices, self.open, self.placed, self.fec
         for item in allocations:
             number = item.invoice_number
             existing = known.get(number)
             missing = item.amount_cents - (given.get((source_id, existing.id), 0) if existing is not None else 0)
             if missing <= 0:
                 continue
-            if number not in open_ or owners.get(number) != owner:
+            if number not in open_ or placed.get(number, _NOWHERE)[0] != owner:
                 self._refuse_allocation(ref, number, _("invoice {number} is not an open invoice of this client")
                                         .format(number=number))
                 continue
@@ -248,7 +248,7 @@ class SettlementPlanner:
                                                                          wanted=format_cents(missing), number=number))
             open_[number] -= amount
             available -= amount
-            self.plan.allocations.append(AllocationStep(number, amount, max(on, self.issued.get(number, on)),
+            self.plan.allocations.append(AllocationStep(number, amount, max(on, placed.get(number, (None, on))[1]),
                                                         payment_key, credit_note_number,
                                                         lettrage_reason(item.letter) if fec else ""))
             added.append(number)

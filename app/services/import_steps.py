@@ -140,14 +140,14 @@ class DossierFacts:
 
 @dataclass
 class OpenInvoices:
-    """Each invoice number the file's settlements may go to: what is open on it, its client (a dossier id, or
-    "new:<key>" for a client the file creates: ``refs``) and its issue date.
+    """Each invoice number the file's settlements may go to: what is open on it (invoices only) and where it stands
+    (its client, None for a credit note, and its issue date). The client is the dossier's id, or "new:<key>" for a
+    client the file creates (``refs``).
 
     Filled with the file's invoices as they are planned (a first import creates 100,000: one loop, not two), then
-    completed with the dossier's by the settlement planner.
+    completed with the dossier's by the settlement planner. Client and date share one entry: one lookup, not two.
     """
 
     refs: dict[str, int | str]  # client key of the file → its owner reference
     open: dict[str, int] = field(default_factory=dict)
-    owner: dict[str, int | str] = field(default_factory=dict)
-    issued: dict[str, date] = field(default_factory=dict)
+    placed: dict[str, tuple[int | str | None, date]] = field(default_factory=dict)
