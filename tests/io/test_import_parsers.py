@@ -202,13 +202,96 @@ def test_the_seller_of_an_einvoice_is_read(folder: str, name: str, seller: Selle
     assert parse_einvoice(path.read_bytes(), name).seller == seller
 
 
-def test_the_fast_fec_path_reads_every_sample_as_the_checked_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plain customer lines skip the checks; a file read with the checks on every line gives the same records."""
-    import app.io.import_fec as fec
+def _fec_slow_paths(patch: pytest.MonkeyPatch, *, careful: bool, general: bool) -> None:
+    """Send every line through the line-by-line reader (``careful``), every file through the general record
+    builder (``general``): the columnar paths must give the same records."""
+    import app.io.fec_columns as columns
+    import app.io.fec_records as records
 
-    for path in sorted((SAMPLES / "fec").iterdir()):
-        fast = parse_fec(path.read_bytes(), path.name)
+    if careful:
+        patch.setattr(columns, "read_plain_customers", lambda _state, _columns, _rows, numbers: (
+            [[] for _column in range(11)], numbers))
+        patch.setattr(columns, "read_plain_sales", lambda _state, _columns, _rows, numbers: numbers)
+    if general:
+        patch.setattr(records, "_single_lines", lambda *_args: None)
+
+
+def _odd_fec() -> bytes:
+    """Lines of every kind the columnar reader leaves to the careful one, between plain ones, over several blocks."""
+    header = ["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+              "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
+              "ValidDate", "Montantdevise", "Idevise"]
+    rows = []
+    for k in range(1, 1200):  # plain invoices and their payments, lettered, 3 lines in 4
+        letter = f"L{k}" if k % 4 else ""
+        rows.append(["VT", "Ventes", f"V{k}", "20260105", "411000", "Clients", f"C{k % 7}", f"Client {k % 7}",
+                     f"F{k}", "20260105", "Facture", f"{k},50", "0,00", letter, "", "", "", ""])
+        rows.append(["VT", "Ventes", f"V{k}", "20260105", "706000", "Ventes", "", "", f"F{k}", "20260105", "x",
+                     "0,00", f"{k},00", "", "", "", "", ""])
+        rows.append(["BQ", "Banque", f"B{k}", "20260301", "411000", "Clients", f"C{k % 7}", "", f"R{k}", "20260301",
+                     f"Virement F{k}", "0,00", f"{k},50", letter, "", "", "", ""])
+    odd = [
+        ["VT", "V", "X1", "20260105", " 411000", "Clients", "C1", "Un", "P1", "20260105", "x", "50,00", "0,00"],
+        ["VT", "V", "X2", "20260105", "411000", "Clients", " C2 ", " Deux ", " P2 ", "20260105", "x", "60,00", "0"],
+        ["VT", "V", "X3", "20260105", "411000", "Clients", "C1", "Un", "P3", "20260105", "x", "12a,00", "0,00"],
+        ["VT", "V", "X4", "20261340", "411000", "Clients", "C1", "Un", "P4", "20261340", "x", "10,00", "0,00"],
+        ["VT", "V", "X5", "20260105", "411000", "Clients", "C1", "Un", "P5"],  # short: no amount, zero
+        ["VT", "V", "X6", "20260105", "411000", "Clients", "C1", "Un", "-", "", "x", "30,00", "0,00"],
+        ["VT", "V", "X7", "05/01/2026", "411000", "Clients", "", "", "P7", "2026-01-05", "x", "1 234,56", "0,00"],
+        ["VT", "V", "X8", "20260105", "411000", "Clients", "C1", "Un", "P8", "20260105", "x", "5,00-", "0,00"],
+        ["VT", "V", "X9", "20260105", "706000", "Ventes", "", "", "P9", "20260105", "x", "0,00", "oops"],
+        ["VT", "V", "X10", "20260105", "411000", "Clients", "C1", "Un", "AV1", "20260105", "x", "0,00", "40,00", "Q"],
+        ["VT", "V", "X10", "20260105", "706000", "Ventes", "", "", "AV1", "20260105", "x", "40,00", "0,00"],
+        ["VT", "V", "X11", "20260105", "411000", "Clients", "C1", "Un", "P11", "20260105", "x", "100,00", "0", "Q"],
+        ["BQ", "B", "X12", "20260105", "411000", "Clients", "C3", "Trois", "F1", "20260105", "x", "7,00", "0,00"],
+        ["BQ", "B", "X13", "20260301", "411000", "Clients", "C1", "Un", "R", "20260301", "x", "0,00", "25,00", "Q"],
+    ]
+    for position, line in zip(range(400, 3600, 230), odd, strict=False):
+        rows.insert(position, line)
+    return "\n".join("\t".join(row) for row in [header, *rows]).encode()
+
+
+@pytest.mark.parametrize(("careful", "general"), [(True, False), (False, True), (True, True)])
+def test_the_fast_fec_paths_read_every_file_as_the_checked_paths(monkeypatch: pytest.MonkeyPatch, careful: bool,
+                                                                 general: bool) -> None:
+    """Plain customer lines are read a column at a time and the usual records built the same way; a file read with
+    the checks on every line, or through the general record builder, gives the same records, problems and notes."""
+    files = [(path.name, path.read_bytes()) for path in sorted((SAMPLES / "fec").iterdir())]
+    files.append(("732829320FEC20261231.txt", _odd_fec()))
+    for name, data in files:
+        fast = parse_fec(data, name)
         with monkeypatch.context() as patch:
-            patch.setattr(fec, "_read_plain", lambda *_args: False)
-            patch.setattr(fec, "_read_plain_sale", lambda *_args: False)
-            assert parse_fec(path.read_bytes(), path.name) == fast, path.name
+            _fec_slow_paths(patch, careful=careful, general=general)
+            assert parse_fec(data, name) == fast, name
+
+
+def test_fec_odd_lines_among_plain_ones_keep_their_line_numbers_and_records() -> None:
+    parsed = parse_fec(_odd_fec(), "732829320FEC20261231.txt")
+    assert [(problem.ref.line, problem.field) for problem in parsed.problems] == [
+        (862, "Debit"), (1092, "EcritureDate"), (2242, "Credit")]
+    by_number = {invoice.number: invoice for invoice in parsed.invoices}
+    assert by_number["P1"].client_key == "C1" and by_number["P2"].client_key == "C2"  # padded account, padded aux
+    assert by_number["VTX6"].amount_incl_cents == 3000  # placeholder PieceRef: journal and entry
+    assert (by_number["P7"].client_key, by_number["P7"].amount_incl_cents) == ("411000", 123456)
+    assert by_number["AV1"].is_credit_note and by_number["AV1"].allocations == (("P11", 4000, "Q"),)
+    assert by_number["F1/C3"].amount_incl_cents == 700  # F1 is C1's: another client's line gets number/client
+    (late,) = [payment for payment in parsed.payments if payment.external_key == "BQ-X13-C1"]
+    assert late.allocations == (("P11", 2500, "Q"),)  # partial lettrage over 3 lines: FIFO after the credit note
+    paid = {payment.external_key: payment for payment in parsed.payments}
+    assert paid["BQ-B1-C1"].allocations == (("F1", 150, "L1"),) and paid["BQ-B4-C4"].allocations == ()
+    assert paid["VT-X8-C1"].amount_cents == 500  # a debit written "5,00-" is a credit
+    assert parsed.notes[1].startswith("1 ")  # one debit without an invoice reference
+
+
+def test_fec_progress_and_cancel_every_report_every_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.io.fec_columns as columns
+    from app.io.import_records import ImportCancelled
+
+    monkeypatch.setattr(columns, "REPORT_EVERY", 1000)
+    data = _odd_fec()
+    total = len(data.decode().splitlines())
+    seen: list[tuple[int, int]] = []
+    parse_fec(data, "f.txt", progress=lambda done, of: seen.append((done, of)))
+    assert seen == [(number, total) for number in range(1000, total, 1000)]
+    with pytest.raises(ImportCancelled):
+        parse_fec(data, "f.txt", cancelled=lambda: True)
