@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import and_, itemgetter, sub
 from typing import Any, NamedTuple, TypeVar
 
@@ -129,7 +129,7 @@ class LineColumns:
                    [join((client, letter)) if letter else "" for client, letter in zip(clients, letters, strict=True)])
         start = len(self.numbers)
         here = dict(zip(reversed(clients), reversed(range(start, start + len(clients))), strict=True))
-        for client in here.keys() - self.firsts.keys():
+        for client in filterfalse(self.firsts.__contains__, here):  # not keys() - keys(): that walks all clients
             self.firsts[client] = here[client]
         for mine, more in zip(self.all(), (*columns, *derived), strict=True):
             mine += more
@@ -342,7 +342,7 @@ def _days(state: ScanState, entered: Sequence[str], pieces: Sequence[str]) -> tu
     """EcritureDate and PieceDate (empty: the EcritureDate) of each line; each distinct text is parsed once."""
     same = pieces == entered  # the usual: a document dated the day it is entered
     distinct = set(entered) if same else set(pieces)
-    for text in (distinct if same else distinct.union(entered)) - state.dates.keys():
+    for text in filterfalse(state.dates.__contains__, distinct if same else distinct.union(entered)):
         with contextlib.suppress(BadValue):
             parse_date(state, text)
     get = state.dates.get
