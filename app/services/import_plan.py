@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
+from operator import itemgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +45,9 @@ SOURCES = {ImportKind.CSV: Source.CSV, ImportKind.XLSX: Source.XLSX, ImportKind.
 _LEGAL_FORMS = re.compile(r"\b(sarl|sas|sasu|sa|eurl|sci|snc|scop|gmbh|ag|ltd|llc|inc|bv|nv|spa|srl)\b")
 _CLIENT_FIELDS = ("name", "siren", "vat_number", "address_line1", "address_line2", "postcode", "city", "country")
 REPORT_EVERY = 5000
+# The fields ``_Invoices.batch`` reads, in one call (not 7 attribute lookups) for each of 100,000 records
+_INVOICE_FIELDS = itemgetter(*map(InvoiceRecord._fields.index, (
+    "number", "client_key", "issue_date", "due_date", "amount_incl_cents", "is_credit_note", "ref")))
 LETTRAGE_REASON = "Lettrage FEC"
 RUNNING_PREFIX = "paid:"  # keys of "paid to date" amounts (app/io/import_tabular.py)
 
@@ -268,7 +272,7 @@ class _Invoices:
     def __init__(self, plan: Plan, dossier: DossierFacts, progress: Progress | None,
                  cancelled: Cancelled | None) -> None:
         self.plan, self.dossier, self.progress, self.cancelled = plan, dossier, progress, cancelled
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # the numbers ``one`` saw; those ``batch`` creates are in ``book.placed``
         self.from_terms = 0
         self.source = plan.source.value  # enum attributes looked up once, not once per invoice
         self.kinds = (InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value)
@@ -300,27 +304,24 @@ class _Invoices:
         invoice, credit_note = RecordType.INVOICE, RecordType.CREDIT_NOTE
         from_terms = 0
         for record in records:
-            number = record.number
-            client = clients.get(record.client_key)
-            if client is None or number in seen or number in known:
+            number, client_key, issued, given, cents, credit, source = _INVOICE_FIELDS(record)
+            client = clients.get(client_key)
+            if client is None or number in placed or number in seen or number in known:
                 self.one(record)
                 continue
             name, ref, terms = client
-            issued, given = record.issue_date, record.due_date
             due = issued + terms if given is None else given
             if due < issued:
                 self.one(record)
                 continue
-            seen.add(number)
             from_terms += given is None
             # What ``create`` does, the named tuples built without their Python-level __new__ (all fields given).
-            cents = record.amount_incl_cents
-            if record.is_credit_note:
+            if credit:
                 kind, placed[number] = credit_note, (None, issued)
             else:
                 kind, open_[number], placed[number] = invoice, cents, (ref, issued)
             steps.append(new(InvoiceStep, (record, None, due, NO_CHANGES)))
-            created.append(new(PreviewRow, (kind, number, name, record.ref, "", cents, issued)))
+            created.append(new(PreviewRow, (kind, number, name, source, "", cents, issued)))
         self.from_terms += from_terms
 
     def refuse(self, record: InvoiceRecord, reason: str) -> None:
@@ -329,7 +330,7 @@ class _Invoices:
 
     def one(self, record: InvoiceRecord) -> None:
         client = self.plan.clients.get(record.client_key)
-        if record.number in self.seen:
+        if record.number in self.seen or record.number in self.book.placed:
             self.refuse(record, _("Number {number} appears twice in the file.").format(number=record.number))
             return
         self.seen.add(record.number)

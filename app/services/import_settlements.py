@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from typing import TypeVar
 
 from app.domain.kinds import InvoiceKind, Source
@@ -23,6 +24,9 @@ from app.services.import_steps import (
     Unlettered,
 )
 
+# The fields ``SettlementPlanner.payments`` reads, in one call (not 7 attribute lookups) for each of 100,000 records
+_PAYMENT_FIELDS = itemgetter(*map(PaymentRecord._fields.index, (
+    "client_key", "external_key", "received_on", "amount_cents", "allocations", "cumulative", "ref")))
 _NO_ALLOCATION = AllocationRecord("", 0)  # stands for none, or several, in the common case of ``payments``
 _NOWHERE: tuple[int | str | None, date] = (None, date.min)  # no invoice of that number: nobody's
 K = TypeVar("K")
@@ -79,19 +83,20 @@ class SettlementPlanner:
         invoices of that client. Whatever ``payment`` and ``allocate`` would do besides is left to them."""
         known, invoices, given = self.dossier.payments, self.dossier.invoices, self.dossier.allocated
         open_, placed, fec = self.open, self.placed, self.fec
-        # The clients the file creates, each with its owner reference.
-        newcomers = {key: (step, self.refs[key]) for key, step in self.plan.clients.items() if step.client_id is None}
+        # The clients the file creates, each with its owner reference and name.
+        newcomers = {key: (step, self.refs[key], step.name) for key, step in self.plan.clients.items()
+                     if step.client_id is None}
         steps, created, allocations = self.plan.payments, self.plan.created, self.plan.allocations
         new, payment, (before, after), plain = tuple.__new__, RecordType.PAYMENT, self.settles_around or ("", ""), \
             self.settles_around is not None
         for record in records:
-            newcomer = newcomers.get(record.client_key)
-            if newcomer is None or record.cumulative or record.external_key in known:
+            client_key, key, on, cents, items, cumulative, source = _PAYMENT_FIELDS(record)
+            newcomer = newcomers.get(client_key)
+            if newcomer is None or cumulative or key in known:
                 self.payment(record)
                 continue
-            client, ref = newcomer
+            client, ref, name = newcomer
             # As ``payment`` for a payment_id of None: no lettrage to undo, nothing used yet.
-            key, on, cents, items = record.external_key, record.received_on, record.amount_cents, record.allocations
             number, wanted, letter = items[0] if len(items) == 1 else _NO_ALLOCATION
             left = open_.get(number, 0)
             owner, day = placed.get(number, _NOWHERE)
@@ -102,9 +107,9 @@ class SettlementPlanner:
                                                         lettrage_reason(letter) if fec else "")))
                 settles = before + number + after if plain else self._settles([number])
             else:
-                settles = self._settles(self.allocate(items, on, cents, record.ref, client, given, 0, key, ""))
+                settles = self._settles(self.allocate(items, on, cents, source, client, given, 0, key, ""))
             steps.append(new(PaymentStep, (record, None)))
-            created.append(new(PreviewRow, (payment, key, client.name, record.ref, settles, cents, on)))
+            created.append(new(PreviewRow, (payment, key, name, source, settles, cents, on)))
 
     def unletter(self, source: tuple[int, int], allocations: tuple[AllocationRecord, ...], key: str) -> list[str]:
         """Undo what earlier FEC lettrage allocated from ``source`` beyond what the file letters now.
