@@ -128,9 +128,8 @@ class LineColumns:
                    list(map(_PAYMENT_KEY, map("-".join, zip(journals, entries, clients, strict=True)))),
                    [join((client, letter)) if letter else "" for client, letter in zip(clients, letters, strict=True)])
         start = len(self.numbers)
-        here = dict(zip(reversed(clients), reversed(range(start, start + len(clients))), strict=True))
-        for client in filterfalse(self.firsts.__contains__, here):  # not keys() - keys(): that walks all clients
-            self.firsts[client] = here[client]
+        for client in filterfalse(self.firsts.__contains__, dict.fromkeys(clients)):  # new clients: few
+            self.firsts[client] = start + clients.index(client)
         for mine, more in zip(self.all(), (*columns, *derived), strict=True):
             mine += more
         return lumps
