@@ -58,8 +58,9 @@ class SettlementPlanner:
     def __init__(self, plan: Plan, dossier: DossierFacts, book: OpenInvoices) -> None:
         self.plan, self.dossier = plan, dossier
         self.settles = _("settles {numbers}")  # looked up once: 100,000 payments may say it
+        # Its text around "{numbers}" when that is its only field: a concatenation then says it, not a format call.
         before, field, after = self.settles.partition("{numbers}")
-        plain = field and not any(brace in before + after for brace in "{}")
+        plain = bool(field) and not any(brace in before + after for brace in "{}")
         self.settles_around: tuple[str, str] | None = (before, after) if plain else None
         self.fec = plan.source == Source.FEC
         self.refs = book.refs
@@ -87,8 +88,8 @@ class SettlementPlanner:
         newcomers = {key: (step, self.refs[key], step.name) for key, step in self.plan.clients.items()
                      if step.client_id is None}
         steps, created, allocations = self.plan.payments, self.plan.created, self.plan.allocations
-        new, payment, (before, after), plain = tuple.__new__, RecordType.PAYMENT, self.settles_around or ("", ""), \
-            self.settles_around is not None
+        new, payment = tuple.__new__, RecordType.PAYMENT
+        plain, (before, after) = self.settles_around is not None, self.settles_around or ("", "")
         for record in records:
             client_key, key, on, cents, items, cumulative, source = _PAYMENT_FIELDS(record)
             newcomer = newcomers.get(client_key)
