@@ -153,6 +153,10 @@ class PlanWriter:
             connection.exec_driver_sql(f"DELETE FROM invoices WHERE id IN ({marks})", tuple(chunk))
         for dropped_invoice in self.plan.dropped:
             self.touched[dropped_invoice.client_id]["removed"].append(dropped_invoice.description)
+        if dropped:  # an invoice unlettered then removed: its history note names it, it cannot link to it
+            gone = set(dropped)
+            for invoice_ids in self.updated_invoices.values():
+                invoice_ids[:] = [invoice_id for invoice_id in invoice_ids if invoice_id not in gone]
 
     # Clients --------------------------------------------------------------------------------------------------
 

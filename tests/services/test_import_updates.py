@@ -131,3 +131,28 @@ def test_an_invoice_of_another_period_is_not_absent(ws: Workspace, tmp_path: Pat
     path.write_text(next_year, encoding="utf-8")
     preview = imports.preview_import(ws, path)
     assert preview.absent == () and preview.fatal == ""
+
+
+def test_an_absent_invoice_whose_payment_was_lettered_to_it_is_removed_and_the_payment_kept(
+        ws: Workspace, tmp_path: Path) -> None:
+    """The accountant deletes a sale lettered with a receipt: the lettrage goes, then the invoice; the receipt stays."""
+    text = _sample_text()
+    receipt = ("BQ\tBanque\tBQ0002\t20250320\t51200000\tBanque\t\t\tRLV-03\t20250320\tRèglement client\t600,00\t0,00\t"
+               "\t\t20250321\t\t\n"
+               "BQ\tBanque\tBQ0002\t20250320\t41100000\tClients\tCLI001\tClient Alpha\tRLV-03\t20250320\t"
+               "Règlement client\t0,00\t600,00\t{letter}\t{on}\t20250321\t\t\n")
+    lettered_sale = EXTRA_SALE.replace("600,00\t0,00\t\t\t", "600,00\t0,00\tB\t20250320\t", 1)
+    _import(ws, _version(tmp_path, "v1", text + lettered_sale + receipt.format(letter="B", on="20250320")))
+    assert _settled(ws, "F2025-002") == 60000
+    preview = imports.preview_import(ws, _version(tmp_path, "v2", text + receipt.format(letter="", on="")))
+    assert [row.key for row in preview.absent] == ["F2025-002"] and preview.removing == 1
+    result = imports.apply_import(ws, preview, backup=False)
+    assert result.removed == 1
+    with ws.dossier.reading() as session:
+        assert session.scalars(select(Invoice.number)).all() == ["F2025-001"]
+        assert sorted(session.scalars(select(Payment.amount_cents)).all()) == [60000, 120000]
+        assert [a.amount_cents for a in session.scalars(select(Allocation))] == [120000]
+        details = json.loads(session.scalars(select(Action.details).order_by(Action.id.desc())).first() or "{}")
+    assert details["unlettered"] == ["F2025-002 (BQ-BQ0002-CLI001)"]
+    assert details["removed"] == [f"F2025-002 — {format_cents(60000)} — 01/03/2025"]
+    assert not imports.preview_import(ws, _version(tmp_path, "v3", text + receipt.format(letter="", on=""))).has_changes
