@@ -98,14 +98,11 @@ class PlanWriter:
             self.progress(self.done, self.total)
 
     def write(self) -> tuple[int, ...]:
-        new_rows = {"invoices": sum(1 for step in self.plan.invoices if step.invoice_id is None),
-                    "payments": sum(1 for step in self.plan.payments if step.payment_id is None),
-                    "allocations": len(self.plan.allocations)}
         self.undo()  # before the bulk path sets the triggers aside: they keep the totals of what is removed
-        if sum(new_rows.values()) < BULK_MIN_ROWS:
+        if not is_bulk(self.plan):
             return self._write()
         self._sum_kept()
-        with bulk_schema(self.session, new_rows):
+        with bulk_schema(self.session, new_rows(self.plan)):
             self.bulk = True
             try:
                 return self._write()
@@ -371,6 +368,18 @@ class PlanWriter:
                  for invoice_id in sorted(set(self.updated_invoices.get(client_id, ())))]
         if links:
             self.session.execute(insert(action_invoices), links)
+
+
+def new_rows(plan: Plan) -> dict[str, int]:
+    """How many rows ``plan`` adds to each of the bulk tables."""
+    return {"invoices": sum(1 for step in plan.invoices if step.invoice_id is None),
+            "payments": sum(1 for step in plan.payments if step.payment_id is None),
+            "allocations": len(plan.allocations)}
+
+
+def is_bulk(plan: Plan) -> bool:
+    """Whether writing ``plan`` takes the bulk path (triggers and indexes set aside, see ``bulk_schema``)."""
+    return sum(new_rows(plan).values()) >= BULK_MIN_ROWS
 
 
 def _inserted_ids(session: Session, table: str, last: int, count: int) -> range | None:

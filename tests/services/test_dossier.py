@@ -220,3 +220,32 @@ def test_a_full_dossier_survives_the_rebuild_of_its_history_and_dispute_tables(t
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         connection.execute("UPDATE disputes SET reason = 'Erreur de TVA' WHERE id = 1")  # now a free list
+
+
+def test_a_large_write_leaves_its_checkpoint_to_the_background_and_the_file_then_holds_it(
+        workspace: Workspace) -> None:
+    """checkpoint_later: the commit only syncs the log; a background checkpoint then copies it into the file."""
+    dossier = workspace.dossier
+    with dossier.transaction(checkpoint_later=True) as session:
+        connection = session.connection()
+        connection.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                                   "INSERT INTO settings (key, value) SELECT 'probe' || i, printf('%0500d', i) FROM n")
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    dossier.wait_for_checkpoint()
+    # The file alone, its log ignored (immutable): the 5,000 rows were copied into it.
+    alone = sqlite3.connect(f"file:{workspace.path}?immutable=1", uri=True)
+    assert alone.execute("SELECT count(*) FROM settings WHERE key LIKE 'probe%'").fetchone() == (5000,)
+    alone.close()
+    with dossier.reading() as session:  # the connection's automatic checkpoint is back
+        assert session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+
+
+def test_a_failed_large_write_leaves_nothing_and_no_checkpoint_setting_behind(workspace: Workspace) -> None:
+    dossier = workspace.dossier
+    with pytest.raises(RuntimeError), dossier.transaction(checkpoint_later=True) as session:
+        session.connection().exec_driver_sql("INSERT INTO settings (key, value) VALUES ('bulk_probe', 'x')")
+        raise RuntimeError("stop")
+    with dossier.reading() as session:
+        connection = session.connection()
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        assert connection.exec_driver_sql("SELECT count(*) FROM settings WHERE key = 'bulk_probe'").scalar() == 0
