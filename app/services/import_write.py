@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, update
@@ -20,7 +20,7 @@ from app.io.import_records import Cancelled, InvoiceRecord, PaymentRecord, Progr
 from app.models import Action, Client, Contact, Invoice, Payment, action_invoices
 from app.services.entries import check_document, store_document
 from app.services.import_bulk import BULK_MIN_ROWS, bulk_schema, checks_aside
-from app.services.import_plan import ClientStep, InvoiceStep, Plan
+from app.services.import_plan import AllocationStep, ClientStep, InvoiceStep, Plan
 from app.services.workspace import Workspace
 
 _INVOICE, _CREDIT_NOTE = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
@@ -44,6 +44,11 @@ _CLIENTS, _ACTIONS = cast(Table, Client.__table__), cast(Table, Action.__table__
 _INVOICE_FIELDS = itemgetter(*(InvoiceRecord._fields.index(name) for name in (
     "number", "client_key", "issue_date", "amount_incl_cents", "amount_excl_cents", "currency", "is_credit_note",
     "external_key", "payment_reference")))
+_INVOICE_ID, _PAYMENT_ID = attrgetter("invoice_id"), attrgetter("payment_id")
+_SETTLED_NUMBER, _CREDIT_NOTE_NUMBER = attrgetter("invoice_number"), attrgetter("credit_note_number")
+# ``allocations`` unpacks each step in the loop's header (80,000 of them): in this order.
+assert AllocationStep._fields == ("invoice_number", "amount_cents", "on_date", "payment_key", "credit_note_number",
+                                  "reason")
 _PAYMENT_FIELDS = itemgetter(*(PaymentRecord._fields.index(name) for name in (
     "client_key", "received_on", "amount_cents", "external_key", "method", "bank_reference", "currency")))
 _ALLOCATION_SQL = ("INSERT INTO allocations (invoice_id, kind, payment_id, credit_note_id, amount_cents, on_date, "
@@ -99,10 +104,11 @@ class PlanWriter:
 
     def write(self) -> tuple[int, ...]:
         self.undo()  # before the bulk path sets the triggers aside: they keep the totals of what is removed
-        if not is_bulk(self.plan):
+        counts = new_rows(self.plan)
+        if sum(counts.values()) < BULK_MIN_ROWS:
             return self._write()
         self._sum_kept()
-        with bulk_schema(self.session, new_rows(self.plan)):
+        with bulk_schema(self.session, counts):
             self.bulk = True
             try:
                 return self._write()
@@ -319,12 +325,13 @@ class PlanWriter:
     def allocations(self) -> None:
         """The settlements, with their invoice's client and due date (the copies migration 0006 keeps) filled in
         already: a trigger that counts a settlement by its due date then counts it once, at the insert."""
-        numbers = {a.invoice_number for a in self.plan.allocations}
-        numbers |= {a.credit_note_number for a in self.plan.allocations if a.credit_note_number}
+        allocations = self.plan.allocations
+        numbers = set(map(_SETTLED_NUMBER, allocations)).union(map(_CREDIT_NOTE_NUMBER, allocations))
+        numbers.discard("")
         copies = self.copies  # the new invoices' were noted as their rows were made; the changed ones' here
         copies.update({step.record.number: (self.client_ids[step.record.client_key], self.iso(step.due_date))
                        for step in self.plan.invoices if step.invoice_id is not None})
-        missing = sorted(number for number in numbers if number not in self.invoice_ids or number not in copies)
+        missing = sorted((numbers - self.invoice_ids.keys()) | (numbers - copies.keys()))
         for number, invoice_id, client_id, due in self._select_in(
                 select(Invoice.number, Invoice.id, Invoice.client_id, Invoice.due_date), Invoice.number, missing):
             self.invoice_ids[number] = invoice_id
@@ -333,12 +340,10 @@ class PlanWriter:
         append, invoice_ids, payment_ids, iso, dates = rows.append, self.invoice_ids, self.payment_ids, self.iso, \
             self.dates
         paid, credited = SettlementKind.PAYMENT.value, SettlementKind.CREDIT_NOTE.value
-        for step in self.plan.allocations:
-            number, key, day = step.invoice_number, step.payment_key, step.on_date
+        for number, cents, day, key, note, reason in allocations:  # AllocationStep's fields, in order
             client_id, due = copies[number]
             append((invoice_ids[number], paid if key else credited, payment_ids[key] if key else None,
-                    invoice_ids[step.credit_note_number] if step.credit_note_number else None,
-                    step.amount_cents, dates.get(day) or iso(day), step.reason, client_id, due))
+                    invoice_ids[note] if note else None, cents, dates.get(day) or iso(day), reason, client_id, due))
         for chunk in _chunks(rows, REPORT_EVERY):
             self._insert(_ALLOCATION_SQL, chunk)
             self.tick(len(chunk))
@@ -372,9 +377,8 @@ class PlanWriter:
 
 def new_rows(plan: Plan) -> dict[str, int]:
     """How many rows ``plan`` adds to each of the bulk tables."""
-    return {"invoices": sum(1 for step in plan.invoices if step.invoice_id is None),
-            "payments": sum(1 for step in plan.payments if step.payment_id is None),
-            "allocations": len(plan.allocations)}
+    return {"invoices": list(map(_INVOICE_ID, plan.invoices)).count(None),
+            "payments": list(map(_PAYMENT_ID, plan.payments)).count(None), "allocations": len(plan.allocations)}
 
 
 def is_bulk(plan: Plan) -> bool:
