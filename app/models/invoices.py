@@ -118,13 +118,11 @@ class Allocation(Base):
         ),
         # Covering index: open amounts as of a date sum allocations per invoice up to that date.
         Index("ix_allocations_invoice_on", "invoice_id", "on_date", "amount_cents"),
-        # Revision 0006: sums by date, by (settled on, due) pair, by client and kind read no invoice; the
-        # settlements made by the due date are the few a month end's not-yet-due amount subtracts.
+        # Revision 0006: sums by date, by (settled on, due) pair, by client and kind read no invoice. (Its index of
+        # the settlements made by their due date went in revision 0011: settlement_flows sums those since 0009.)
         Index("ix_allocations_on_due_cover", "on_date", "due_date", "amount_cents", "kind"),
         Index("ix_allocations_kind_on_client", "kind", "on_date", "client_id", "due_date", "amount_cents",
               "invoice_id"),
-        Index("ix_allocations_before_due", "on_date", "due_date", "amount_cents",
-              sqlite_where=text("on_date <= due_date")),
         # Revision 0010: the days late of the few clients the "À faire" list grades.
         Index("ix_allocations_client_kind_on", "client_id", "kind", "on_date", "due_date", "amount_cents"),
     )
