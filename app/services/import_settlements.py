@@ -57,6 +57,7 @@ class SettlementPlanner:
 
     def __init__(self, plan: Plan, dossier: DossierFacts, book: OpenInvoices) -> None:
         self.plan, self.dossier = plan, dossier
+        self.planned_numbers: set[str] | None = None
         self.settles = _("settles {numbers}")  # looked up once: 100,000 payments may say it
         # Its text around "{numbers}" when that is its only field: a concatenation then says it, not a format call.
         before, field, after = self.settles.partition("{numbers}")
@@ -212,6 +213,13 @@ class SettlementPlanner:
         before, after = self.settles_around
         return before + ", ".join(added) + after  # what format gives when {numbers} is the template's only field
 
+    def _planned_numbers(self) -> set[str]:
+        """The numbers the plan creates or updates (planned before the settlements), gathered at the first need: a
+        scan of every step per credit note would be quadratic."""
+        if self.planned_numbers is None:
+            self.planned_numbers = {step.record.number for step in self.plan.invoices}
+        return self.planned_numbers
+
     def credit_note(self, record: InvoiceRecord) -> None:
         client = self.plan.clients[record.client_key]
         existing = self.dossier.invoices.get(record.number)
@@ -221,7 +229,7 @@ class SettlementPlanner:
         used = self.dossier.credit_used.get(note_id, 0)
         added = self.allocate(record.allocations, record.issue_date, record.amount_incl_cents - used, record.ref,
                               client, self.dossier.credit_allocated, note_id, credit_note_number=record.number)
-        if added and existing is not None and not any(s.record.number == record.number for s in self.plan.invoices):
+        if added and existing is not None and record.number not in self._planned_numbers():
             self.plan.updated.append(PreviewRow(RecordType.CREDIT_NOTE, record.number, client.name, record.ref,
                                                 _("settles {numbers}").format(numbers=", ".join(added))))
 

@@ -156,3 +156,24 @@ def test_an_absent_invoice_whose_payment_was_lettered_to_it_is_removed_and_the_p
     assert details["unlettered"] == ["F2025-002 (BQ-BQ0002-CLI001)"]
     assert details["removed"] == [f"F2025-002 — {format_cents(60000)} — 01/03/2025"]
     assert not imports.preview_import(ws, _version(tmp_path, "v3", text + receipt.format(letter="", on=""))).has_changes
+
+
+def test_a_credit_note_lettered_in_the_new_file_settles_its_invoice_and_says_so(ws: Workspace, tmp_path: Path) -> None:
+    """A credit note imported open, then lettered with the invoice by the accountant: the re-import allocates it."""
+    credit_note = (
+        "VT\tVentes\tVT0003\t20250305\t41100000\tClients\tCLI001\tClient Alpha\tAV2025-001\t20250305\tAvoir client\t"
+        "0,00\t120,00\t{letter}\t{on}\t20250306\t\t\n"
+        "VT\tVentes\tVT0003\t20250305\t70600000\tPrestations de services\t\t\tAV2025-001\t20250305\tAvoir client\t"
+        "100,00\t0,00\t\t\t20250306\t\t\n"
+        "VT\tVentes\tVT0003\t20250305\t44571000\tTVA collectée\t\t\tAV2025-001\t20250305\tAvoir client\t20,00\t"
+        "0,00\t\t\t20250306\t\t\n")
+    text = _sample_text()
+    _import(ws, _version(tmp_path, "v1", text + EXTRA_SALE + credit_note.format(letter="", on="")))
+    assert _settled(ws, "F2025-002") == 0
+    lettered_sale = EXTRA_SALE.replace("600,00\t0,00\t\t\t", "600,00\t0,00\tC\t20250305\t", 1)
+    preview = imports.preview_import(ws, _version(tmp_path, "v2", text + lettered_sale + credit_note.format(
+        letter="C", on="20250305")))
+    rows = {(row.type.value, row.key): row.detail for row in preview.updated}
+    assert "F2025-002" in rows[("credit_note", "AV2025-001")]
+    _import(ws, preview.path)
+    assert _settled(ws, "F2025-002") == 12000
