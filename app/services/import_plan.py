@@ -96,7 +96,7 @@ def _read_dossier(session: Session, source: Source) -> DossierFacts:
 _INVOICES_SQL = (
     "SELECT invoices.number, invoices.id, invoices.client_id, invoices.source, invoices.external_key, invoices.kind, "
     "invoices.issue_date, invoices.due_date, invoices.amount_incl_cents, invoices.amount_excl_cents, "
-    "invoices.settled_cents, invoices.original_document_id IS NOT NULL AS anon_1 FROM invoices")
+    "invoices.settled_cents FROM invoices")
 _PAYMENTS_SQL = ("SELECT payments.id, payments.external_key, payments.client_id, payments.amount_cents FROM payments "
                  "WHERE payments.source = ?")
 _ALLOCATIONS_SQL = ("SELECT allocations.payment_id, allocations.credit_note_id, allocations.invoice_id, "
@@ -108,10 +108,10 @@ _LETTRAGE_SQL = ("SELECT allocations.id, allocations.payment_id, allocations.cre
 def _read_invoices(connection: Connection, found: DossierFacts) -> None:
     day = date.fromisoformat
     invoices = found.invoices
-    for number, invoice_id, client_id, source, key, kind, issued, due, incl, excl, settled, has_original \
+    for number, invoice_id, client_id, source, key, kind, issued, due, incl, excl, settled \
             in connection.exec_driver_sql(_INVOICES_SQL):
         invoices[number] = ExistingInvoice(invoice_id, client_id, source, key, kind, day(issued), day(due), incl, excl,
-                                           settled, bool(has_original))
+                                           settled)
 
 
 def _read_allocations(connection: Connection, found: DossierFacts) -> None:

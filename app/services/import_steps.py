@@ -90,7 +90,6 @@ class ExistingInvoice:
     amount_incl_cents: int
     amount_excl_cents: int
     settled_cents: int
-    has_original: bool
 
 
 @dataclass
