@@ -33,7 +33,8 @@ RECOMPUTED_TRIGGERS = ("allocations_within_invoice_insert", "allocations_within_
                        "settlement_flows_insert")
 _DAYS_LATE = "CAST(ROUND(julianday(on_date) - julianday(due_date)) AS INTEGER)"
 # What 0009's insert triggers add, for all the rows the import inserted at once: each new row's contribution,
-# grouped by the sum's key and added to it (the same upsert, the same per-row expressions, summed). Run before
+# grouped by the sum's key (but payment_habits', see there) and added to it (the same upsert, the same per-row
+# expressions, summed). Run before
 # ``_RECOMPUTE``: the new rows hold the values they were inserted with, as the triggers would have seen them,
 # and a copy corrected afterwards moves the sums through 0009's update trigger, as in a row-by-row write.
 # (Each SELECT has its WHERE: SQLite's parser would otherwise read ON CONFLICT as a join's ON.)
@@ -48,11 +49,12 @@ _FLOWS = {
         "SELECT on_date, due_date, kind, SUM(amount_cents) FROM allocations WHERE id > :last "
         "AND due_date IS NOT NULL GROUP BY on_date, due_date, kind "
         "ON CONFLICT (on_date, due_date, kind) DO UPDATE SET cents = cents + excluded.cents",
+        # Not grouped: a client's month holds about two settlements, and sorting them into groups first costs more
+        # (measured: 0.20 s → 0.16 s for 80,000 settlements) than adding each as its trigger would.
         "INSERT INTO payment_habits (client_id, month, kind, cents, weighted_days, late_weighted_days) "
-        f"SELECT client_id, substr(on_date, 1, 7), kind, SUM(amount_cents), SUM(amount_cents * {_DAYS_LATE}), "
-        f"SUM(amount_cents * MAX(0, {_DAYS_LATE})) FROM allocations WHERE id > :last "
+        f"SELECT client_id, substr(on_date, 1, 7), kind, amount_cents, amount_cents * {_DAYS_LATE}, "
+        f"amount_cents * MAX(0, {_DAYS_LATE}) FROM allocations WHERE id > :last "
         "AND kind IN ('payment', 'credit_note') AND client_id IS NOT NULL AND due_date IS NOT NULL "
-        "GROUP BY client_id, substr(on_date, 1, 7), kind "
         "ON CONFLICT (client_id, month, kind) DO UPDATE SET cents = cents + excluded.cents, "
         "weighted_days = weighted_days + excluded.weighted_days, "
         "late_weighted_days = late_weighted_days + excluded.late_weighted_days"),
