@@ -16,20 +16,22 @@ from app.domain.kinds import SuggestionKind
 from app.errors import KnownError
 from app.formatting import (
     format_cents,
+    format_count,
     format_date,
     format_days,
     format_percent,
     format_plain_cents,
 )
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.io.tables import aging_amounts, aging_header
 from app.services import demo, exports, next_steps, reports
 from app.services.dto import AgingLine, AgingReport, Kpi, KpiReport
-from app.services.import_dto import ImportPreview
+from app.services.import_dto import ImportPreview, PreviewRow
 from app.services.reasons_text import describe, kind_label
 from app.services.todo_dto import Reason, Suggestion, TodoList
 from app.services.workspace import Workspace, backup_dossier, check_dossier, open_workspace
 
+SHOWN_ROWS = 20  # preview rows listed per kind by ``encaisse import`` without --all
 COMMANDS = ("demo", "aging", "kpi", "next-steps", "check", "backup", "export", "letter", "import")
 
 
@@ -96,6 +98,8 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     command.add_argument("--kind", choices=[kind.value for kind in ImportKind], default=None,
                          help=_("the file's format (default: detected from its content)"))
     command.add_argument("--dry-run", action="store_true", help=_("show the preview only; change nothing"))
+    command.add_argument("--all", action="store_true", help=_("list every row of the preview (default: the first "
+                                                                "{count} of each kind)").format(count=SHOWN_ROWS))
 
 
 def main(argv: Sequence[str], out: Callable[[str], object] = print) -> int:
@@ -288,7 +292,7 @@ def _run_import(args: argparse.Namespace, out: Callable[[str], object]) -> int:
     ws = open_workspace(args.path, read_only=args.dry_run)
     try:
         preview = imports.preview_import(ws, args.file, kind)
-        out(_render_preview(preview))
+        out(_render_preview(preview, shown=None if args.all else SHOWN_ROWS))
         if preview.fatal:
             return 1
         if imports.is_bank_kind(preview.kind) and not imports.can_apply(preview.kind):
@@ -307,16 +311,27 @@ def _run_import(args: argparse.Namespace, out: Callable[[str], object]) -> int:
     return 0
 
 
-def _render_preview(preview: ImportPreview) -> str:
+def _render_preview(preview: ImportPreview, *, shown: int | None = None) -> str:
+    """The counts, then the rows of each kind (at most ``shown`` of each: a FEC creates 200,000), refusals with
+    their file and line, and the notes."""
     counts = preview.counts()
     lines = [_("{file} ({kind}): {created} to create, {updated} to update, {matched} matched, {unchanged} unchanged, "
                "{refused} refused").format(file=preview.path.name, kind=preview.kind.value, **counts)]
     if preview.fatal:
         lines.append(_("Refused: {reason}").format(reason=preview.fatal))
-    lines += [f"  + {row.key}  {row.description}" for row in preview.created]
-    lines += [f"  ~ {row.key}  {row.description}  {row.detail}" for row in preview.updated]
-    lines += [f"  = {row.key}  {row.description}  {row.detail}" for row in preview.matched]
-    lines += [f"  ! {row.ref or preview.path.name}: {row.detail}" for row in preview.refused]
-    lines += [f"  - {row.key}  {row.description}  {row.detail}" for row in preview.absent]
+    lines += _rows(preview.created, shown, lambda row: f"  + {row.key}  {row.description}")
+    lines += _rows(preview.updated, shown, lambda row: f"  ~ {row.key}  {row.description}  {row.detail}")
+    lines += _rows(preview.matched, shown, lambda row: f"  = {row.key}  {row.description}  {row.detail}")
+    lines += _rows(preview.refused, shown, lambda row: f"  ! {row.ref or preview.path.name}: {row.detail}")
+    lines += _rows(preview.absent, shown, lambda row: f"  - {row.key}  {row.description}  {row.detail}")
     lines += [f"  * {note}" for note in preview.notes]
     return "\n".join(lines)
+
+
+def _rows(rows: Sequence[PreviewRow], shown: int | None, line: Callable[[PreviewRow], str]) -> list[str]:
+    if shown is None or len(rows) <= shown:
+        return [line(row) for row in rows]
+    more = len(rows) - shown
+    return [*(line(row) for row in rows[:shown]),
+            "  " + ngettext("… and {count} more (--all lists them)", "… and {count} more (--all lists them)",
+                            more).format(count=format_count(more))]

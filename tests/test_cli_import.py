@@ -77,3 +77,24 @@ def test_unknown_format_is_one_clear_line(workspace: Workspace, tmp_path: Path, 
     junk.write_bytes(bytes(range(256)))
     code, _lines = _run(["import", str(workspace.path), str(junk)])
     assert code == 2
+
+
+def test_a_large_preview_lists_the_first_rows_of_each_kind_unless_all_is_asked(workspace: Workspace,
+                                                                              tmp_path: Path) -> None:
+    """A FEC creates thousands of records: the preview lists 20 of each kind and says how many more there are."""
+    workspace.close()
+    header = ("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
+              "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\t"
+              "Idevise\n")
+    sales = "".join(f"VT\tVentes\tV{n}\t20261001\t411000\tClients\tC001\tDupont SA\tF{n:03d}\t20261001\tFacture\t"
+                    f"120,00\t0,00\t\t\t20261001\t\t\n" for n in range(1, 31))
+    fec = tmp_path / "732829320FEC20261231.txt"
+    fec.write_text(header + sales, encoding="utf-8")
+    code, lines = _run(["import", str(workspace.path), str(fec), "--dry-run"])
+    assert code == 0 and lines[0].startswith("732829320FEC20261231.txt (fec) : 31 à créer")
+    listed = [line for line in lines if line.startswith("  + ")]
+    assert len(listed) == 20 and listed[0].startswith("  + C001") and listed[-1].startswith("  + F019")
+    assert "  … et 11 autres (--all les liste toutes)" in lines
+    code, lines = _run(["import", str(workspace.path), str(fec), "--dry-run", "--all"])
+    assert len([line for line in lines if line.startswith("  + ")]) == 31
+    assert not any(line.startswith("  … ") for line in lines)
