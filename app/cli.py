@@ -303,7 +303,8 @@ def _run_import(args: argparse.Namespace, out: Callable[[str], object]) -> int:
             return 0
         result = imports.apply_import(ws, preview)
         out(_("Imported: {created} created, {updated} updated, {matched} matched; backup {backup}").format(
-            created=result.created, updated=result.updated, matched=result.matched, backup=result.backup))
+            created=format_count(result.created), updated=format_count(result.updated),
+            matched=format_count(result.matched), backup=result.backup))
         if result.removed_note():
             out(result.removed_note())
     finally:
@@ -316,7 +317,8 @@ def _render_preview(preview: ImportPreview, *, shown: int | None = None) -> str:
     their file and line, and the notes."""
     counts = preview.counts()
     lines = [_("{file} ({kind}): {created} to create, {updated} to update, {matched} matched, {unchanged} unchanged, "
-               "{refused} refused").format(file=preview.path.name, kind=preview.kind.value, **counts)]
+               "{refused} refused").format(file=preview.path.name, kind=preview.kind.value,
+                                           **{name: format_count(count) for name, count in counts.items()})]
     if preview.fatal:
         lines.append(_("Refused: {reason}").format(reason=preview.fatal))
     lines += _rows(preview.created, shown, lambda row: f"  + {row.key}  {row.description}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from app import cli
-from app.services.workspace import Workspace
+from app.services import imports
+from app.services.workspace import Workspace, open_workspace
 from tests.conftest import SAMPLES
 
 
@@ -98,3 +100,13 @@ def test_a_large_preview_lists_the_first_rows_of_each_kind_unless_all_is_asked(w
     code, lines = _run(["import", str(workspace.path), str(fec), "--dry-run", "--all"])
     assert len([line for line in lines if line.startswith("  + ")]) == 31
     assert not any(line.startswith("  … ") for line in lines)
+
+    # Counts are grouped like amounts: a re-imported FEC leaves 205 000 records unchanged.
+    reader = open_workspace(workspace.path, read_only=True)
+    try:
+        preview = imports.preview_import(reader, fec)
+    finally:
+        reader.close()
+    assert cli._render_preview(replace(preview, unchanged=205000)).splitlines()[0] == (
+        "732829320FEC20261231.txt (fec) : 31 à créer, 0 à mettre à jour, 0 rapprochés, 205\u202f000 inchangés, "
+        "0 refusés")
