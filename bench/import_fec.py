@@ -13,6 +13,7 @@ import csv
 import os
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -107,6 +108,9 @@ def main() -> None:
     fec = folder / f"{SIREN}FEC20261231.txt"
     count = generate(fec, args.lines)
     print(f"FEC: {count:,} lines, {fec.stat().st_size / 1e6:.0f} MB ({fec})")
+    # Both sides run on this interpreter; ours is mostly Python, the reference mostly C: a CPython built without
+    # PGO/LTO (pyenv's default) makes the ratio about 10 % worse than a distribution's or python.org's build.
+    print(f"Python {sys.version.split()[0]} at {sys.executable}")
     limits, ours_runs = [], []
     for _round in range(args.runs):  # interleaved: both sides see the same moments of a noisy machine
         for stale in (folder / "bench.encaisse", folder / "bench.encaisse.lock", folder / "direct.sqlite"):
