@@ -10,7 +10,7 @@ from app.io.import_records import Cancelled, ImportKind, ImportRefused, ParsedFi
 from app.services import imports
 from app.services.import_dto import ImportPreview, ImportResult, PreviewRow, RecordType
 from app.services.import_plan import Plan, fingerprint, make_plan
-from app.services.import_write import PlanWriter, is_bulk, large_cache
+from app.services.import_write import PlanWriter, is_bulk, large_cache, new_rows
 from app.services.workspace import Workspace
 
 INVOICE_KINDS = (ImportKind.CSV, ImportKind.XLSX, ImportKind.FEC, ImportKind.FACTURX, ImportKind.CII,
@@ -63,7 +63,7 @@ def apply_invoices(ws: Workspace, preview: ImportPreview, *, progress: Progress 
     """Write the preview's plan, recomputed inside the transaction if the dossier changed since the preview."""
     planned = preview.payload[1] if isinstance(preview.payload, tuple) and len(preview.payload) == 2 else None
     # A bulk write leaves its 100 MB of log to a background checkpoint (the plan is the preview's, as a rule).
-    large = isinstance(planned, Plan) and is_bulk(planned)
+    large = isinstance(planned, Plan) and is_bulk(new_rows(planned))
     with ws.dossier.transaction(checkpoint_later=large) as session, large_cache(session):
         plan = _current_plan(session, preview, cancelled)
         if plan.fatal:

@@ -105,7 +105,7 @@ class PlanWriter:
     def write(self) -> tuple[int, ...]:
         self.undo()  # before the bulk path sets the triggers aside: they keep the totals of what is removed
         counts = new_rows(self.plan)
-        if sum(counts.values()) < BULK_MIN_ROWS:
+        if not is_bulk(counts):
             return self._write()
         self._sum_kept()
         with bulk_schema(self.session, counts):
@@ -381,9 +381,10 @@ def new_rows(plan: Plan) -> dict[str, int]:
             "payments": list(map(_PAYMENT_ID, plan.payments)).count(None), "allocations": len(plan.allocations)}
 
 
-def is_bulk(plan: Plan) -> bool:
-    """Whether writing ``plan`` takes the bulk path (triggers and indexes set aside, see ``bulk_schema``)."""
-    return sum(new_rows(plan).values()) >= BULK_MIN_ROWS
+def is_bulk(counts: dict[str, int]) -> bool:
+    """Whether writing a plan adding ``counts`` (``new_rows``) takes the bulk path (triggers and indexes set aside,
+    see ``bulk_schema``)."""
+    return sum(counts.values()) >= BULK_MIN_ROWS
 
 
 def _inserted_ids(session: Session, table: str, last: int, count: int) -> range | None:
